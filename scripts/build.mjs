@@ -1,0 +1,16 @@
+// Build the CLI and programmatic API into dist/ and ship the runtime sources beside them:
+// the runtime is copied, as TypeScript, into every generated client.
+import { execFileSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+cpSync(join(root, 'templates/runtime'), join(root, 'dist/templates/runtime'), {
+  recursive: true,
+  filter: (src) => !src.endsWith('.test.ts'),
+});
