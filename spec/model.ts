@@ -23,6 +23,8 @@ export type ScalarKind =
   /** JSON number on the wire */
   | 'int32'
   | 'uint32'
+  /** a JSON number whose width the spec does not pin (`type: integer, format: int64` is uint32 in etcd) */
+  | 'integer'
   | 'double'
   | 'float';
 
@@ -116,6 +118,8 @@ export interface Operation {
   readonly streamStyle?: StreamStyle;
   /** The spec definition describing the unary error body (`googlerpcStatus`, `runtimeError`), if any. */
   readonly errorBody?: string;
+  /** The spec definition describing an in-stream error (`runtimeStreamError`, `googlerpcStatus`), if any. */
+  readonly streamErrorBody?: string;
   readonly safety: Safety;
   readonly summary?: string;
   readonly versions?: readonly string[];
