@@ -1,0 +1,237 @@
+// Typed errors of the etcd gateway client, and the parser that turns every error body the gateway sends
+// (grpc-gateway v1 and v2 unary bodies, in-stream error chunks, plain-text router answers) into a gRPC status.
+
+const GRPC_CODE_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const;
+
+export type GrpcCodeName = (typeof GRPC_CODE_NAMES)[number];
+
+/** The gRPC code's canonical name; codes outside 0..16 are 'UNKNOWN'. */
+export function grpcCodeName(code: number): GrpcCodeName {
+  return GRPC_CODE_NAMES[code] ?? 'UNKNOWN';
+}
+
+export interface EtcdErrorInit {
+  readonly code: number;
+  readonly httpStatus?: number | undefined;
+  readonly details?: unknown[] | undefined;
+  readonly operation?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly cause?: unknown;
+}
+
+/** A gRPC status returned by etcd (or by its gateway); `message` is the server's message. */
+export class EtcdError extends Error {
+  override readonly name: string = 'EtcdError';
+  readonly code: number;
+  readonly codeName: GrpcCodeName;
+  readonly httpStatus: number | undefined;
+  readonly details: unknown[];
+  readonly operation: string | undefined;
+  readonly endpoint: string | undefined;
+
+  constructor(message: string, init: EtcdErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.codeName = grpcCodeName(init.code);
+    this.httpStatus = init.httpStatus;
+    this.details = init.details ?? [];
+    this.operation = init.operation;
+    this.endpoint = init.endpoint;
+  }
+}
+
+/** A watch asked for a revision that has been compacted; resume from `compactRevision` or later. */
+export class WatchCompactedError extends EtcdError {
+  override readonly name: string = 'WatchCompactedError';
+  readonly compactRevision: bigint;
+
+  constructor(compactRevision: bigint, init: Omit<EtcdErrorInit, 'code'> = {}) {
+    super(`etcdserver: mvcc: required revision has been compacted (compact revision ${compactRevision})`, {
+      ...init,
+      code: 11,
+    });
+    this.compactRevision = compactRevision;
+  }
+}
+
+export interface EndpointFailure {
+  readonly endpoint: string;
+  readonly error: unknown;
+}
+
+/** No endpoint could serve the call; `causes` holds the last failure seen on each endpoint tried. */
+export class EtcdConnectionError extends Error {
+  override readonly name: string = 'EtcdConnectionError';
+  readonly operation: string | undefined;
+  readonly causes: readonly EndpointFailure[];
+
+  constructor(summary: string, causes: readonly EndpointFailure[], operation?: string) {
+    const list = causes.map((c) => `${c.endpoint}: ${describeError(c.error)}`).join('; ');
+    super(list ? `${summary}: ${list}` : summary, { cause: causes[causes.length - 1]?.error });
+    this.operation = operation;
+    this.causes = causes;
+  }
+}
+
+/** A response that does not have the shape the API promises; `path` names the offending field. */
+export class EtcdDecodeError extends Error {
+  override readonly name: string = 'EtcdDecodeError';
+  readonly path: string;
+
+  constructor(path: string, problem: string) {
+    super(`malformed etcd response at ${path || '(root)'}: ${problem}`);
+    this.path = path;
+  }
+}
+
+/** The connected etcd server is too old (or too new) for an operation; thrown before any request is sent. */
+export class EtcdUnsupportedError extends Error {
+  override readonly name: string = 'EtcdUnsupportedError';
+  readonly operation: string;
+  readonly serverVersion: string;
+  readonly supportedVersions: string;
+
+  constructor(operation: string, serverVersion: string, supportedVersions: string) {
+    super(`${operation} needs etcd ${supportedVersions}, but the server runs etcd ${serverVersion}`);
+    this.operation = operation;
+    this.serverVersion = serverVersion;
+    this.supportedVersions = supportedVersions;
+  }
+}
+
+/** A one-line description of any thrown value, including the system error code of a fetch failure. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = systemErrorCode(error);
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  const detail = cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
+  return code && !detail.includes(code) ? `${detail} [${code}]` : detail;
+}
+
+/** The first `code` string found on the error, its cause chain or an AggregateError's members (Node/undici). */
+export function systemErrorCode(error: unknown, depth = 0): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 4) return undefined;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') return code;
+  const fromCause = systemErrorCode(cause, depth + 1);
+  if (fromCause !== undefined || !Array.isArray(errors)) return fromCause;
+  for (const member of errors) {
+    const found = systemErrorCode(member, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export interface ParsedErrorBody {
+  code: number;
+  message: string;
+  details: unknown[];
+  /** Only for in-stream error chunks: the HTTP status the gateway would have used (`http_code`). */
+  httpStatus?: number;
+  /** True when the answer came from the HTTP router, not from etcd: the route (or prefix) is not served. */
+  routeNotFound?: boolean;
+}
+
+const HTTP_TO_GRPC: Readonly<Record<number, number>> = {
+  400: 3,
+  401: 16,
+  403: 7,
+  404: 5,
+  409: 10,
+  412: 9,
+  429: 8,
+  499: 1,
+  500: 13,
+  501: 12,
+  503: 14,
+  504: 4,
+};
+
+/** The gRPC code a bare HTTP status stands for, as grpc-gateway maps them. */
+export function grpcCodeForHttpStatus(status: number): number {
+  return HTTP_TO_GRPC[status] ?? 2;
+}
+
+/**
+ * Turns an error response body into a gRPC status. Handles grpc-gateway v1 `{"error","message","code"}`
+ * (etcd 3.4/3.5), v2 `{"code","message","details"}` (3.6+), in-stream `{"error":{"grpc_code",…}}` chunks and
+ * plain-text bodies from Go's HTTP router (404/405 there mean the route is not served: UNIMPLEMENTED).
+ */
+export function parseErrorBody(httpStatus: number, contentType: string | null, text: string): ParsedErrorBody {
+  const json = looksLikeJson(contentType, text) ? tryParseJson(text) : undefined;
+  if (isObject(json)) return parseErrorObject(httpStatus, json, text);
+  const body = text.trim();
+  if (httpStatus === 404 || httpStatus === 405) {
+    return { code: 12, message: body || `HTTP ${httpStatus}`, details: [], routeNotFound: true };
+  }
+  return { code: grpcCodeForHttpStatus(httpStatus), message: body || `HTTP ${httpStatus}`, details: [] };
+}
+
+/** Like parseErrorBody, for a body that is already parsed (an in-stream error chunk or a unary error object). */
+export function parseErrorObject(httpStatus: number, body: Record<string, unknown>, raw = ''): ParsedErrorBody {
+  const inner = body['error'];
+  if (isObject(inner)) return parseStreamError(httpStatus, inner);
+  const code = typeof body['code'] === 'number' ? body['code'] : grpcCodeForHttpStatus(httpStatus);
+  const message = firstString(body['message'], inner) ?? (raw.trim() || `HTTP ${httpStatus}`);
+  const details = Array.isArray(body['details']) ? body['details'] : [];
+  // grpc-gateway v2 (etcd 3.6+) answers an unknown route with a JSON NotFound whose message is the status text.
+  if (httpStatus === 404 && code === 5 && message === 'Not Found') {
+    return { code: 12, message, details, routeNotFound: true };
+  }
+  return { code, message, details };
+}
+
+function parseStreamError(httpStatus: number, inner: Record<string, unknown>): ParsedErrorBody {
+  const httpCode = typeof inner['http_code'] === 'number' ? inner['http_code'] : undefined;
+  const grpcCode = firstNumber(inner['grpc_code'], inner['code']);
+  const code = grpcCode ?? grpcCodeForHttpStatus(httpCode ?? httpStatus);
+  const message = firstString(inner['message'], inner['http_status']) ?? `stream failed (gRPC code ${code})`;
+  const details = Array.isArray(inner['details']) ? inner['details'] : [];
+  return httpCode === undefined ? { code, message, details } : { code, message, details, httpStatus: httpCode };
+}
+
+function looksLikeJson(contentType: string | null, text: string): boolean {
+  if (contentType !== null && contentType.includes('json')) return true;
+  const first = text.trimStart()[0];
+  return first === '{';
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const v of values) if (typeof v === 'string' && v !== '') return v;
+  return undefined;
+}
+
+function firstNumber(...values: unknown[]): number | undefined {
+  for (const v of values) if (typeof v === 'number') return v;
+  return undefined;
+}
