@@ -23,13 +23,13 @@ export interface SpecSet {
 
 export interface ResolveOptions {
   /** Spec files or directories (`--spec`). */
-  readonly specs?: readonly string[];
+  readonly specs?: readonly string[] | undefined;
   /** etcd versions (`--etcd 3.6.14`), looked up under `specDir` as `v<version>/`. */
-  readonly etcd?: readonly string[];
+  readonly etcd?: readonly string[] | undefined;
   /** Where versioned spec directories live (`--spec-dir`, else `ETCD_SPECS_DIR`). */
-  readonly specDir?: string;
+  readonly specDir?: string | undefined;
   /** Resolve a version that is not found locally (downloading it); by default an error says how to get it. */
-  readonly fetchVersion?: (version: string) => Promise<SpecSet>;
+  readonly fetchVersion?: ((version: string) => Promise<SpecSet>) | undefined;
 }
 
 const SPEC_FILE = /\.swagger\.json$/;

@@ -1,0 +1,9 @@
+/** Format generated sources once, with fixed options: the user's prettier config never changes our bytes. */
+import type { Options } from 'prettier';
+
+const OPTIONS: Options = { parser: 'typescript', printWidth: 120, singleQuote: true, trailingComma: 'all', endOfLine: 'lf' };
+
+export async function formatTypeScript(sources: readonly { path: string; text: string }[]): Promise<{ path: string; text: string }[]> {
+  const prettier = await import('prettier');
+  return Promise.all(sources.map(async (s) => ({ path: s.path, text: await prettier.format(s.text, OPTIONS) })));
+}

@@ -1,0 +1,71 @@
+/**
+ * emitClient: the client factory (`createClient`) and its type; emitIndex: the module users import.
+ */
+import { StructureKind, type StatementStructures, type WriterFunction } from 'ts-morph';
+import type { ApiModel } from '../spec/model.js';
+import { jsDoc } from './docs.js';
+import { Imports, RUNTIME } from './imports.js';
+import type { EmitOptions } from './options.js';
+import { serviceFactoryName, serviceTypeName } from './services.js';
+
+export function emitClient(model: ApiModel, options: EmitOptions, imports: Imports): StatementStructures[] {
+  const clientOptions = imports.type(RUNTIME.transport, 'ClientOptions');
+  const transportType = imports.type(RUNTIME.transport, 'Transport');
+  const createTransport = imports.value(RUNTIME.transport, 'createTransport');
+  for (const s of model.services) {
+    imports.type('./services.js', serviceTypeName(s));
+    imports.value('./services.js', serviceFactoryName(s));
+  }
+  const body: WriterFunction = (w) => {
+    w.writeLine(`const transport = ${createTransport}(options);`);
+    w.write('return ').inlineBlock(() => {
+      for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
+      w.writeLine('transport,');
+      w.writeLine('close: () => transport.close(),');
+    });
+    w.write(';');
+  };
+  return [
+    {
+      kind: StructureKind.Interface,
+      name: 'EtcdClient',
+      isExported: true,
+      docs: jsDoc(`A client for etcd's HTTP/JSON gateway${model.versions.length ? ` (etcd ${model.versions.join(', ')})` : ''}.`),
+      properties: [
+        ...model.services.map((s) => ({ name: s.property, type: serviceTypeName(s), isReadonly: true, docs: jsDoc(`The ${s.name} service.`) })),
+        { name: 'transport', type: transportType, isReadonly: true, docs: jsDoc('The transport under every call: endpoints, prefix, auth, failover.') },
+      ],
+      methods: [{ name: 'close', returnType: 'void', docs: jsDoc('Stop background work (token refresh, open streams).') }],
+    },
+    {
+      kind: StructureKind.Function,
+      name: options.clientName,
+      isExported: true,
+      parameters: [{ name: 'options', type: clientOptions }],
+      returnType: 'EtcdClient',
+      docs: jsDoc('Create a client. `endpoints` may list every member of the cluster; the path prefix is chosen from `GET /version` unless given.'),
+      statements: [body],
+    },
+  ];
+}
+
+export function emitIndex(options: EmitOptions): StatementStructures[] {
+  const reexport = (module: string, names: string[], isTypeOnly = false): StatementStructures => ({
+    kind: StructureKind.ExportDeclaration,
+    moduleSpecifier: module,
+    isTypeOnly,
+    namedExports: names,
+  });
+  return [
+    reexport('./client.js', [options.clientName]),
+    reexport('./client.js', ['EtcdClient'], true),
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: './models.js' },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: './services.js' },
+    reexport(RUNTIME.errors, ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'WatchCompactedError']),
+    reexport(RUNTIME.errors, ['GrpcCodeName'], true),
+    reexport(RUNTIME.bytes, ['bytesToText', 'prefixRangeEnd', 'textToBytes']),
+    reexport(RUNTIME.codec, ['BytesInput'], true),
+    reexport(RUNTIME.int64, ['Int64Input'], true),
+    reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
+  ];
+}

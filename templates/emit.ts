@@ -1,0 +1,41 @@
+/**
+ * emitFiles: the model → every generated source file (unformatted), plus the runtime files to copy.
+ * Pure: the generator reads the runtime sources and formats and writes what this returns.
+ */
+import { Project, type StatementStructures } from 'ts-morph';
+import type { ApiModel } from '../spec/model.js';
+import { emitClient, emitIndex } from './client.js';
+import { emitCodecs } from './codecs.js';
+import { Imports } from './imports.js';
+import { emitModels } from './models.js';
+import type { EmitOptions } from './options.js';
+import { emitServices } from './services.js';
+import { computeUsage } from './usage.js';
+
+export interface EmittedFile {
+  /** Relative to the output directory, `/`-separated. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export function emitFiles(model: ApiModel, options: EmitOptions): EmittedFile[] {
+  const usage = computeUsage(model);
+  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const file = (path: string, build: (imports: Imports) => StatementStructures[]): EmittedFile => {
+    const imports = new Imports();
+    // Print the body first: its writers name the imports they use as they run.
+    const body = project.createSourceFile(path, { statements: build(imports) }, { overwrite: true }).getFullText();
+    const head = project.createSourceFile(`imports-of-${path}`, { statements: imports.structures() }, { overwrite: true }).getFullText();
+    return { path, text: head ? `${head}\n${body}` : body };
+  };
+  return [
+    file('models.ts', (imports) => emitModels(model, usage, options, imports)),
+    file('codecs.ts', (imports) => emitCodecs(model, usage, options, imports)),
+    file('services.ts', (imports) => emitServices(model, imports)),
+    file('client.ts', (imports) => emitClient(model, options, imports)),
+    file('index.ts', () => emitIndex(options)),
+  ];
+}
+
+/** Where the hand-written runtime lives, relative to this module: every `*.ts` in it ships under `runtime/`. */
+export const RUNTIME_DIR = new URL('./runtime/', import.meta.url);

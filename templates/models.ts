@@ -1,0 +1,126 @@
+/**
+ * emitModels: one interface per message (decoded and input forms) and one union type per enum.
+ */
+import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatureStructure, type StatementStructures } from 'ts-morph';
+import type { ApiModel, Enum, Field, FieldType, Message } from '../spec/model.js';
+import { jsDoc } from './docs.js';
+import type { EmitOptions } from './options.js';
+import { Imports, RUNTIME } from './imports.js';
+import { propertyName, stringLiteral } from './syntax.js';
+import { inputTypeName, type Usage } from './usage.js';
+import { versionNote } from './versions-doc.js';
+
+export function emitModels(model: ApiModel, usage: Usage, options: EmitOptions, imports: Imports): StatementStructures[] {
+  const statements: StatementStructures[] = [];
+  for (const e of model.enums) statements.push(enumType(e));
+  for (const m of model.messages) {
+    if (usage.output.has(m.name)) statements.push(outputInterface(m, options));
+    if (usage.input.has(m.name)) statements.push(...inputTypes(m, usage, imports));
+  }
+  return statements;
+}
+
+function enumType(e: Enum): StatementStructures {
+  return {
+    kind: StructureKind.TypeAlias,
+    name: e.name,
+    isExported: true,
+    type: e.values.map((v) => stringLiteral(v.name)).join(' | '),
+    docs: jsDoc(e.description, `Omitted on the wire when ${e.zero}.`, versionNote(e.versions)),
+  };
+}
+
+function outputInterface(m: Message, options: EmitOptions): InterfaceDeclarationStructure {
+  return {
+    kind: StructureKind.Interface,
+    name: m.name,
+    isExported: true,
+    docs: jsDoc(m.description, versionNote(m.versions)),
+    properties: m.fields.map((f) => property(f, outputType(f, options), f.type.kind === 'message' && !f.repeated)),
+  };
+}
+
+function inputTypes(m: Message, usage: Usage, imports: Imports): StatementStructures[] {
+  const input: InterfaceDeclarationStructure = {
+    kind: StructureKind.Interface,
+    name: inputTypeName(m.name),
+    isExported: true,
+    docs: jsDoc(m.description, versionNote(m.versions)),
+    properties: m.fields.map((f) => property(f, inputType(f, imports), true)),
+  };
+  if (usage.output.has(m.name)) return [input];
+  return [input, { kind: StructureKind.TypeAlias, name: m.name, isExported: true, type: inputTypeName(m.name), docs: jsDoc(`What you pass: see {@link ${inputTypeName(m.name)}}.`) }];
+}
+
+function property(f: Field, type: string, optional: boolean): PropertySignatureStructure {
+  return {
+    kind: StructureKind.PropertySignature,
+    name: propertyName(f.name),
+    type: optional ? `${type} | undefined` : type,
+    hasQuestionToken: optional,
+    docs: jsDoc(f.description, f.name !== f.wireName ? `Wire name: \`${f.wireName}\`.` : undefined, versionNote(f.versions)),
+  };
+}
+
+function outputType(f: Field, options: EmitOptions): string {
+  const item = outputItemType(f.type, options);
+  return f.repeated ? `${parenthesize(item)}[]` : item;
+}
+
+function outputItemType(t: FieldType, options: EmitOptions): string {
+  switch (t.kind) {
+    case 'message':
+    case 'enum':
+      return t.name;
+    case 'json':
+      return 'unknown';
+    case 'scalar':
+      switch (t.scalar) {
+        case 'bytes':
+          return 'Uint8Array';
+        case 'string':
+          return 'string';
+        case 'bool':
+          return 'boolean';
+        case 'int64':
+        case 'uint64':
+          return options.int64 === 'string' ? 'string' : 'bigint';
+        default:
+          return 'number';
+      }
+  }
+}
+
+function inputType(f: Field, imports: Imports): string {
+  const item = inputItemType(f.type, imports);
+  return f.repeated ? `readonly ${parenthesize(item)}[]` : item;
+}
+
+function inputItemType(t: FieldType, imports: Imports): string {
+  switch (t.kind) {
+    case 'message':
+      return inputTypeName(t.name);
+    case 'enum':
+      return `${t.name} | number`;
+    case 'json':
+      return 'unknown';
+    case 'scalar':
+      switch (t.scalar) {
+        case 'bytes':
+          return imports.type(RUNTIME.codec, 'BytesInput');
+        case 'string':
+          return 'string';
+        case 'bool':
+          return 'boolean';
+        case 'int64':
+        case 'uint64':
+          return imports.type(RUNTIME.int64, 'Int64Input');
+        default:
+          return 'number';
+      }
+  }
+}
+
+function parenthesize(type: string): string {
+  return type.includes(' ') ? `(${type})` : type;
+}

@@ -1,0 +1,110 @@
+/**
+ * emitServices: per service an interface (what users call) and a factory binding each method to its
+ * operation descriptor, codecs and the transport.
+ */
+import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStructure, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
+import type { ApiModel, Operation, Service } from '../spec/model.js';
+import { jsDoc } from './docs.js';
+import { Imports, RUNTIME } from './imports.js';
+import { pascalCase } from '../spec/names.js';
+import { stringLiteral } from './syntax.js';
+import { decoderName, encoderName, inputTypeName } from './usage.js';
+import { versionNote } from './versions-doc.js';
+
+export const serviceTypeName = (s: Service): string => `${pascalCase(s.property)}Service`;
+export const serviceFactoryName = (s: Service): string => `create${pascalCase(s.property)}Service`;
+const descriptorName = (s: Service, op: Operation, suffix = ''): string =>
+  `${s.property}${pascalCase(op.method)}${suffix}`.replace(/^./, (c) => c.toLowerCase()) + 'Operation';
+
+export function emitServices(model: ApiModel, imports: Imports): StatementStructures[] {
+  return model.services.flatMap((s) => [...s.operations.flatMap((op) => descriptors(s, op, imports)), serviceInterface(s, imports), serviceFactory(s, imports)]);
+}
+
+function descriptors(s: Service, op: Operation, imports: Imports): VariableStatementStructure[] {
+  const type = imports.type(RUNTIME.transport, 'OperationDescriptor');
+  const one = (name: string, safety: string): VariableStatementStructure => ({
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    isExported: true,
+    declarations: [{ name, type, initializer: descriptorLiteral(s, op, safety) }],
+  });
+  if (op.safety !== 'txn') return [one(descriptorName(s, op), op.safety)];
+  return [one(descriptorName(s, op), 'write'), one(descriptorName(s, op, 'ReadOnly'), 'read')];
+}
+
+function descriptorLiteral(s: Service, op: Operation, safety: string): string {
+  const fields = [
+    `name: ${stringLiteral(`${s.property}.${op.method}`)}`,
+    `route: ${stringLiteral(op.route.path)}`,
+    `safety: ${stringLiteral(safety)}`,
+    ...(op.rpc === 'Authenticate' ? ['noAuth: true'] : []),
+  ];
+  return `{ ${fields.join(', ')} }`;
+}
+
+function requestType(op: Operation, imports: Imports): string {
+  const input = imports.type('./models.js', inputTypeName(op.request));
+  return op.requestStreaming ? `${input} | readonly ${input}[]` : input;
+}
+
+function responseType(op: Operation, imports: Imports): string {
+  const output = imports.type('./models.js', op.response);
+  return op.responseStreaming ? `AsyncGenerator<${output}, void, undefined>` : `Promise<${output}>`;
+}
+
+function serviceInterface(s: Service, imports: Imports): InterfaceDeclarationStructure {
+  const callOptions = imports.type(RUNTIME.transport, 'CallOptions');
+  return {
+    kind: StructureKind.Interface,
+    name: serviceTypeName(s),
+    isExported: true,
+    docs: jsDoc(`The ${s.name} service of etcd's gateway.`),
+    methods: s.operations.map((op) => ({
+      name: op.method,
+      parameters: [
+        { name: 'request', type: requestType(op, imports) },
+        { name: 'options', type: callOptions, hasQuestionToken: true },
+      ],
+      returnType: responseType(op, imports),
+      docs: jsDoc(op.summary, routeNote(op), versionNote(op.versions)),
+    })),
+  };
+}
+
+function routeNote(op: Operation): string {
+  const alternates = op.alternateRoutes.map((r) => `\`${r.path}\``).join(', ');
+  const stream = op.responseStreaming ? ' Streams its responses.' : '';
+  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${stream}`;
+}
+
+function serviceFactory(s: Service, imports: Imports): FunctionDeclarationStructure {
+  const transport = imports.type(RUNTIME.transport, 'Transport');
+  const body: WriterFunction = (w) => {
+    w.write('return ').inlineBlock(() => {
+      for (const op of s.operations) w.writeLine(`${op.method}: ${methodBody(s, op, imports)},`);
+    });
+    w.write(';');
+  };
+  return {
+    kind: StructureKind.Function,
+    name: serviceFactoryName(s),
+    isExported: true,
+    parameters: [{ name: 'transport', type: transport }],
+    returnType: serviceTypeName(s),
+    statements: [body],
+  };
+}
+
+function methodBody(s: Service, op: Operation, imports: Imports): string {
+  const encode = imports.value('./codecs.js', encoderName(op.request));
+  const decode = imports.value('./codecs.js', decoderName(op.response));
+  const body = op.requestStreaming ? `${imports.value(RUNTIME.codec, 'encodeEach')}(request, ${encode})` : `${encode}(request)`;
+  if (op.responseStreaming) {
+    return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(transport.stream(${descriptorName(s, op)}, ${body}, options), ${decode})`;
+  }
+  if (op.safety === 'txn') {
+    const readOnly = imports.value(RUNTIME.transport, 'txnIsReadOnly');
+    return `(request, options) => { const body = ${body}; return transport.unary(${readOnly}(body) ? ${descriptorName(s, op, 'ReadOnly')} : ${descriptorName(s, op)}, body, options).then(${decode}); }`;
+  }
+  return `(request, options) => transport.unary(${descriptorName(s, op)}, ${body}, options).then(${decode})`;
+}
