@@ -8,7 +8,41 @@ import { Imports, RUNTIME } from './imports.js';
 import type { EmitOptions } from './options.js';
 import { serviceFactoryName, serviceTypeName } from './services.js';
 
+/**
+ * A hand-written runtime helper attached to the client (`client.watchEvents`, `client.withLock`) when every
+ * service it uses is generated (`--services` may leave some out). The generated client calls
+ * `factory({ transport, <service>: <service object>, … })` and types the property as `type`.
+ */
+export interface ClientHelper {
+  readonly property: string;
+  /** Client properties of the services it needs: `['watch']`, `['lease', 'lock']`. */
+  readonly services: readonly string[];
+  /** The runtime module that exports the factory and the type: `./runtime/watch.js`. */
+  readonly module: string;
+  readonly factory: string;
+  /** The property's type as exported by `module`; may name generated models (imported from ./models.js). */
+  readonly type: string;
+  /** Generated model types the `type` expression names. */
+  readonly models?: readonly string[];
+  readonly doc: string;
+}
+
+/** The helpers, in the order they appear on the client. */
+export const CLIENT_HELPERS: readonly ClientHelper[] = [];
+
+function helpersFor(model: ApiModel): ClientHelper[] {
+  const present = new Set(model.services.map((s) => s.property));
+  return CLIENT_HELPERS.filter((h) => h.services.every((s) => present.has(s)));
+}
+
 export function emitClient(model: ApiModel, options: EmitOptions, imports: Imports): StatementStructures[] {
+  const helpers = helpersFor(model);
+  for (const h of helpers) {
+    imports.value(h.module, h.factory);
+    for (const m of h.models ?? []) imports.type('./models.js', m);
+    const typeName = /^[A-Za-z_$][\w$]*/.exec(h.type)?.[0];
+    if (typeName) imports.type(h.module, typeName);
+  }
   const clientOptions = imports.type(RUNTIME.transport, 'ClientOptions');
   const transportType = imports.type(RUNTIME.transport, 'Transport');
   const createTransport = imports.value(RUNTIME.transport, 'createTransport');
@@ -18,9 +52,17 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
   }
   const body: WriterFunction = (w) => {
     w.writeLine(`const transport = ${createTransport}(options);`);
+    if (helpers.length) {
+      w.write('const services = ').inlineBlock(() => {
+        for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
+      });
+      w.write(';').newLine();
+    }
     w.write('return ').inlineBlock(() => {
-      for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
+      if (helpers.length) w.writeLine('...services,');
+      for (const s of helpers.length ? [] : model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
       w.writeLine('transport,');
+      for (const h of helpers) w.writeLine(`${h.property}: ${h.factory}({ transport, ${h.services.map((p) => `${p}: services.${p}`).join(', ')} }),`);
       w.writeLine('close: () => transport.close(),');
     });
     w.write(';');
@@ -34,6 +76,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       properties: [
         ...model.services.map((s) => ({ name: s.property, type: serviceTypeName(s), isReadonly: true, docs: jsDoc(`The ${s.name} service.`) })),
         { name: 'transport', type: transportType, isReadonly: true, docs: jsDoc('The transport under every call: endpoints, prefix, auth, failover.') },
+        ...helpers.map((h) => ({ name: h.property, type: h.type, isReadonly: true, docs: jsDoc(h.doc) })),
       ],
       methods: [{ name: 'close', returnType: 'void', docs: jsDoc('Stop background work (token refresh, open streams).') }],
     },

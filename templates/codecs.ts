@@ -3,7 +3,7 @@
  * decoded form, zero values filled in). Straight-line code, no reflection at run time.
  */
 import { StructureKind, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, VariableDeclarationKind, type WriterFunction } from 'ts-morph';
-import type { ApiModel, Enum, Field, FieldType, Message } from '../spec/model.js';
+import type { ApiModel, Enum, Field, FieldType, Message, ScalarKind } from '../spec/model.js';
 import { Imports, RUNTIME } from './imports.js';
 import type { EmitOptions } from './options.js';
 import { literalKey, needsOwn, readProperty, stringLiteral, writeProperty } from './syntax.js';
@@ -118,37 +118,41 @@ function decodeField(m: Message, f: Field, codec: Codec): string {
 }
 
 /** An expression decoding `v`, one value of type `t`. */
-function decodeOne(t: FieldType, v: string, path: string, { enums, options, imports }: Codec): string {
+function decodeOne(t: FieldType, v: string, path: string, codec: Codec): string {
   switch (t.kind) {
     case 'message':
       return `${v} == null ? undefined : ${decoderName(t.name)}(${v})`;
     case 'json':
       return v;
     case 'enum': {
-      const e = enums.get(t.name)!;
-      return `${imports.value(RUNTIME.codec, 'decodeEnum')}(${v}, ${enumValuesName(e.name)}, ${stringLiteral(e.zero)}, ${path})`;
+      const e = codec.enums.get(t.name)!;
+      return `${codec.imports.value(RUNTIME.codec, 'decodeEnum')}(${v}, ${enumValuesName(e.name)}, ${stringLiteral(e.zero)}, ${path})`;
     }
     case 'scalar':
-      switch (t.scalar) {
-        case 'bytes':
-          return `${imports.value(RUNTIME.bytes, 'decodeBytes')}(${v})`;
-        case 'int64':
-        case 'uint64':
-          return `${imports.value(RUNTIME.int64, options.int64 === 'string' ? 'decodeInt64String' : 'decodeInt64')}(${v})`;
-        case 'string':
-          return `${imports.value(RUNTIME.codec, 'decodeString')}(${v}, ${path})`;
-        case 'bool':
-          return `${imports.value(RUNTIME.codec, 'decodeBool')}(${v}, ${path})`;
-        default:
-          return `${imports.value(RUNTIME.codec, 'decodeNumber')}(${v}, ${path})`;
-      }
+      return `${scalarDecoder(t.scalar, codec)}(${v}, ${path})`;
   }
 }
 
-/** A function decoding one item of a repeated field. */
+/** The runtime function decoding a scalar: each takes `(value, path)`. */
+function scalarDecoder(scalar: ScalarKind, { options, imports }: Codec): string {
+  switch (scalar) {
+    case 'bytes':
+      return imports.value(RUNTIME.bytes, 'decodeBytes');
+    case 'int64':
+    case 'uint64':
+      return imports.value(RUNTIME.int64, options.int64 === 'string' ? 'decodeInt64String' : 'decodeInt64');
+    case 'string':
+      return imports.value(RUNTIME.codec, 'decodeString');
+    case 'bool':
+      return imports.value(RUNTIME.codec, 'decodeBool');
+    default:
+      return imports.value(RUNTIME.codec, 'decodeNumber');
+  }
+}
+
+/** A function `(item, path)` decoding one item of a repeated field. */
 function itemDecoder(t: FieldType, path: string, codec: Codec): string {
   if (t.kind === 'message') return decoderName(t.name);
-  const call = decodeOne(t, 'item', path, codec);
-  const direct = /^(\w+)\(item\)$/.exec(call);
-  return direct ? direct[1]! : `(item: unknown) => ${call}`;
+  if (t.kind === 'scalar') return scalarDecoder(t.scalar, codec);
+  return `(item: unknown) => ${decodeOne(t, 'item', path, codec)}`;
 }
