@@ -50,18 +50,30 @@ export function computeDigest({ sets, texts, options, fingerprint }: DigestInput
 
 let cachedFingerprint: Promise<string> | undefined;
 
-/** A hash of this package's code (generator, templates, runtime): a new generator never reuses old output. */
+/** Where a build records the fingerprint of the sources it was built from. */
+export const FINGERPRINT_FILE = 'fingerprint.txt';
+
+/**
+ * A hash of this package's TypeScript sources (spec, templates, runtime, generator): a new generator never
+ * reuses old output. Run from source it is computed; a build (dist/) carries the value computed at build time,
+ * so both give the same digest and the same bytes.
+ */
 export function generatorFingerprint(): Promise<string> {
-  cachedFingerprint ??= (async () => {
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const hash = createHash('sha256');
-    for (const dir of ['spec', 'templates', 'templates/runtime', 'generator']) {
-      const names = await readdir(join(root, dir)).catch(() => [] as string[]);
-      for (const name of names.filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.d.ts')).sort()) {
-        hash.update(`${dir}/${name}\n`).update(await readFile(join(root, dir, name)));
-      }
-    }
-    return hash.digest('hex');
-  })();
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  cachedFingerprint ??= readFile(join(root, FINGERPRINT_FILE), 'utf8').then(
+    (text) => text.trim(),
+    () => sourceFingerprint(root),
+  );
   return cachedFingerprint;
+}
+
+export async function sourceFingerprint(root: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const dir of ['spec', 'templates', 'templates/runtime', 'generator']) {
+    const names = await readdir(join(root, dir)).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts')).sort()) {
+      hash.update(`${dir}/${name}\n`).update(await readFile(join(root, dir, name)));
+    }
+  }
+  return hash.digest('hex');
 }

@@ -1,7 +1,7 @@
 // Build the CLI and programmatic API into dist/ and ship the runtime sources beside them:
 // the runtime is copied, as TypeScript, into every generated client.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,3 +14,6 @@ cpSync(join(root, 'templates/runtime'), join(root, 'dist/templates/runtime'), {
   recursive: true,
   filter: (src) => !src.endsWith('.test.ts'),
 });
+// The digest in every generated header covers the generator's own sources; dist/ carries their hash.
+const { sourceFingerprint, FINGERPRINT_FILE } = await import(join(root, 'dist/generator/header.js'));
+writeFileSync(join(root, 'dist', FINGERPRINT_FILE), `${await sourceFingerprint(root)}\n`);
