@@ -20,25 +20,102 @@ describe('parseErrorBody', () => {
   const table: [string, number, string | null, string, number, string][] = [
     // The GATEWAY.md error table, in the v1 shape etcd 3.4/3.5 send.
     ['malformed JSON body', 400, JSON_TYPE, v1('unexpected EOF', 3), 3, 'unexpected EOF'],
-    ['key not provided', 400, JSON_TYPE, v1('etcdserver: key is not provided', 3), 3, 'etcdserver: key is not provided'],
-    ['too many txn ops', 400, JSON_TYPE, v1('etcdserver: too many operations in txn request', 3), 3, 'etcdserver: too many operations in txn request'],
-    ['request too large', 400, JSON_TYPE, v1('etcdserver: request is too large', 3), 3, 'etcdserver: request is too large'],
-    ['message larger than max', 429, JSON_TYPE, v1('grpc: received message larger than max', 8), 8, 'grpc: received message larger than max'],
-    ['compacted', 400, JSON_TYPE, v1('etcdserver: mvcc: required revision has been compacted', 11), 11, 'etcdserver: mvcc: required revision has been compacted'],
-    ['lease not found', 404, JSON_TYPE, v1('etcdserver: requested lease not found', 5), 5, 'etcdserver: requested lease not found'],
+    [
+      'key not provided',
+      400,
+      JSON_TYPE,
+      v1('etcdserver: key is not provided', 3),
+      3,
+      'etcdserver: key is not provided',
+    ],
+    [
+      'too many txn ops',
+      400,
+      JSON_TYPE,
+      v1('etcdserver: too many operations in txn request', 3),
+      3,
+      'etcdserver: too many operations in txn request',
+    ],
+    [
+      'request too large',
+      400,
+      JSON_TYPE,
+      v1('etcdserver: request is too large', 3),
+      3,
+      'etcdserver: request is too large',
+    ],
+    [
+      'message larger than max',
+      429,
+      JSON_TYPE,
+      v1('grpc: received message larger than max', 8),
+      8,
+      'grpc: received message larger than max',
+    ],
+    [
+      'compacted',
+      400,
+      JSON_TYPE,
+      v1('etcdserver: mvcc: required revision has been compacted', 11),
+      11,
+      'etcdserver: mvcc: required revision has been compacted',
+    ],
+    [
+      'lease not found',
+      404,
+      JSON_TYPE,
+      v1('etcdserver: requested lease not found', 5),
+      5,
+      'etcdserver: requested lease not found',
+    ],
     ['lease exists', 412, JSON_TYPE, v1('etcdserver: lease already exists', 9), 9, 'etcdserver: lease already exists'],
     ['user name empty', 400, JSON_TYPE, v1('etcdserver: user name is empty', 3), 3, 'etcdserver: user name is empty'],
-    ['invalid auth token', 401, JSON_TYPE, v1('etcdserver: invalid auth token', 16), 16, 'etcdserver: invalid auth token'],
-    ['wrong password', 400, JSON_TYPE, v1('etcdserver: authentication failed, invalid user ID or password', 3), 3, 'etcdserver: authentication failed, invalid user ID or password'],
+    [
+      'invalid auth token',
+      401,
+      JSON_TYPE,
+      v1('etcdserver: invalid auth token', 16),
+      16,
+      'etcdserver: invalid auth token',
+    ],
+    [
+      'wrong password',
+      400,
+      JSON_TYPE,
+      v1('etcdserver: authentication failed, invalid user ID or password', 3),
+      3,
+      'etcdserver: authentication failed, invalid user ID or password',
+    ],
     ['permission denied', 403, JSON_TYPE, v1('etcdserver: permission denied', 7), 7, 'etcdserver: permission denied'],
     ['no quorum read', 503, JSON_TYPE, v1('etcdserver: request timed out', 14), 14, 'etcdserver: request timed out'],
     ['no quorum write', 500, JSON_TYPE, v1('context deadline exceeded', 2), 2, 'context deadline exceeded'],
     ['no leader', 503, JSON_TYPE, v1('etcdserver: no leader', 14), 14, 'etcdserver: no leader'],
     ['Grpc-Timeout deadline', 504, JSON_TYPE, v1('context deadline exceeded', 4), 4, 'context deadline exceeded'],
     // grpc-gateway v2 (etcd 3.6+): no `error` field.
-    ['v2 invalid argument', 400, JSON_TYPE, v2('etcdserver: key is not provided', 3), 3, 'etcdserver: key is not provided'],
-    ['v2 unauthenticated', 401, JSON_TYPE, v2('etcdserver: invalid auth token', 16), 16, 'etcdserver: invalid auth token'],
-    ['v2 lease not found keeps NOT_FOUND', 404, JSON_TYPE, v2('etcdserver: requested lease not found', 5), 5, 'etcdserver: requested lease not found'],
+    [
+      'v2 invalid argument',
+      400,
+      JSON_TYPE,
+      v2('etcdserver: key is not provided', 3),
+      3,
+      'etcdserver: key is not provided',
+    ],
+    [
+      'v2 unauthenticated',
+      401,
+      JSON_TYPE,
+      v2('etcdserver: invalid auth token', 16),
+      16,
+      'etcdserver: invalid auth token',
+    ],
+    [
+      'v2 lease not found keeps NOT_FOUND',
+      404,
+      JSON_TYPE,
+      v2('etcdserver: requested lease not found', 5),
+      5,
+      'etcdserver: requested lease not found',
+    ],
     // Plain text from Go's router.
     ['/v3alpha on 3.4', 404, TEXT_TYPE, '404 page not found\n', 12, '404 page not found'],
     ['GET on a gateway route', 405, TEXT_TYPE, 'Method Not Allowed\n', 12, 'Method Not Allowed'],
@@ -56,7 +133,14 @@ describe('parseErrorBody', () => {
     ['unmapped status', 418, TEXT_TYPE, 'teapot', 2, 'teapot'],
     ['empty body', 502, null, '', 2, 'HTTP 502'],
     ['JSON without a code takes the HTTP mapping', 404, JSON_TYPE, '{"error":"gone"}', 5, 'gone'],
-    ['JSON without content type', 400, null, v1('etcdserver: key is not provided', 3), 3, 'etcdserver: key is not provided'],
+    [
+      'JSON without content type',
+      400,
+      null,
+      v1('etcdserver: key is not provided', 3),
+      3,
+      'etcdserver: key is not provided',
+    ],
     ['broken JSON', 500, JSON_TYPE, '{"code":', 13, '{"code":'],
   ];
   it.each(table)('%s', (_, status, type, body, code, message) => {
@@ -68,7 +152,9 @@ describe('parseErrorBody', () => {
 
   it('flags router answers as routeNotFound, not etcd answers', () => {
     expect(parseErrorBody(404, TEXT_TYPE, '404 page not found\n').routeNotFound).toBe(true);
-    expect(parseErrorBody(404, JSON_TYPE, v1('etcdserver: requested lease not found', 5)).routeNotFound).toBeUndefined();
+    expect(
+      parseErrorBody(404, JSON_TYPE, v1('etcdserver: requested lease not found', 5)).routeNotFound,
+    ).toBeUndefined();
   });
 
   it('reads the grpc-gateway v2 routing 404 as UNIMPLEMENTED', () => {
@@ -83,13 +169,15 @@ describe('parseErrorBody', () => {
   });
 
   it('reads an in-stream error chunk (3.4/3.5)', () => {
-    const chunk = '{"error":{"grpc_code":14,"http_code":503,"message":"transport is closing","http_status":"Service Unavailable"}}';
+    const chunk =
+      '{"error":{"grpc_code":14,"http_code":503,"message":"transport is closing","http_status":"Service Unavailable"}}';
     const expected: ParsedErrorBody = { code: 14, message: 'transport is closing', details: [], httpStatus: 503 };
     expect(parseErrorBody(200, JSON_TYPE, chunk)).toEqual(expected);
   });
 
   it('reads an in-stream error chunk (3.6: a status object)', () => {
-    const chunk = '{"error":{"code":11,"message":"etcdserver: mvcc: required revision has been compacted","details":[]}}';
+    const chunk =
+      '{"error":{"code":11,"message":"etcdserver: mvcc: required revision has been compacted","details":[]}}';
     expect(parseErrorBody(200, JSON_TYPE, chunk)).toEqual({
       code: 11,
       message: 'etcdserver: mvcc: required revision has been compacted',
@@ -140,10 +228,14 @@ describe('error classes', () => {
     const refused = Object.assign(new TypeError('fetch failed'), {
       cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
     });
-    const e = new EtcdConnectionError('kv.range failed on every endpoint', [
-      { endpoint: 'http://a:2379', error: refused },
-      { endpoint: 'http://b:2379', error: new EtcdError('etcdserver: no leader', { code: 14 }) },
-    ], 'kv.range');
+    const e = new EtcdConnectionError(
+      'kv.range failed on every endpoint',
+      [
+        { endpoint: 'http://a:2379', error: refused },
+        { endpoint: 'http://b:2379', error: new EtcdError('etcdserver: no leader', { code: 14 }) },
+      ],
+      'kv.range',
+    );
     expect(e.name).toBe('EtcdConnectionError');
     expect(e.message).toBe(
       'kv.range failed on every endpoint: http://a:2379: fetch failed (connect ECONNREFUSED 127.0.0.1:1); ' +

@@ -8,20 +8,23 @@ const encoder = new TextEncoder();
 function chunkedStream(chunks: readonly Uint8Array[], options: { endless?: boolean } = {}) {
   const state = { cancelled: false, cancelReason: undefined as unknown, reads: 0 };
   let i = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      state.reads++;
-      const chunk = chunks[i++];
-      if (chunk !== undefined) controller.enqueue(chunk);
-      else if (!options.endless) controller.close();
-      // endless: never answers again, like an open watch with nothing to say
-      else return new Promise<void>(() => {});
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        state.reads++;
+        const chunk = chunks[i++];
+        if (chunk !== undefined) controller.enqueue(chunk);
+        else if (!options.endless) controller.close();
+        // endless: never answers again, like an open watch with nothing to say
+        else return new Promise<void>(() => {});
+      },
+      cancel(reason) {
+        state.cancelled = true;
+        state.cancelReason = reason;
+      },
     },
-    cancel(reason) {
-      state.cancelled = true;
-      state.cancelReason = reason;
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { stream, state };
 }
 
@@ -88,7 +91,10 @@ describe('readJsonStream', () => {
     const many = Array.from({ length: 1000 }, (_, i) => ({ result: { i } }));
     const big = { result: { blob: 'A'.repeat(200_000) } };
     const bytes = encoder.encode(many.map((m) => JSON.stringify(m) + '\n').join('') + JSON.stringify(big) + '\n');
-    const chunks = splitAt(bytes, Array.from({ length: 40 }, (_, i) => 20_000 + i * 5_000));
+    const chunks = splitAt(
+      bytes,
+      Array.from({ length: 40 }, (_, i) => 20_000 + i * 5_000),
+    );
     expect(await collect(chunkedStream(chunks).stream)).toEqual([...many, big]);
   });
 
@@ -161,9 +167,11 @@ describe('readJsonStream', () => {
       },
     });
     const seen: unknown[] = [];
-    await expect((async () => {
-      for await (const m of readJsonStream(stream)) seen.push(m);
-    })()).rejects.toBe(dropped);
+    await expect(
+      (async () => {
+        for await (const m of readJsonStream(stream)) seen.push(m);
+      })(),
+    ).rejects.toBe(dropped);
     expect(seen).toEqual([{ result: {} }]);
   });
 });
