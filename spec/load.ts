@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV2 } from 'openapi-types';
-import { jsonPointer, SpecError } from './errors.js';
+import { SpecError } from './errors.js';
 import type { SpecInput } from './resolve.js';
 
 export interface LoadedSpec {
@@ -74,18 +74,15 @@ async function validateSpec(file: string, json: unknown): Promise<OpenAPIV2.Docu
 
 /** Turn swagger-parser's errors (schema violations, missing `$ref` targets) into one that names the place. */
 function validationError(file: string, e: unknown): SpecError {
-  const err = e as { message?: string; details?: { instancePath?: string; message?: string }[]; targetRef?: string; path?: (string | number)[] };
+  const err = e as { message?: string; details?: { instancePath?: string; message?: string }[]; parentPath?: string };
   const detail = err.details?.[0];
   if (detail?.instancePath !== undefined) {
     return new SpecError(file, decodeURIComponent(detail.instancePath.replace(/^#/, '')), `invalid Swagger 2.0: ${detail.message ?? err.message}`);
   }
   const missing = /Missing \$ref pointer "([^"]*)"/.exec(err.message ?? '');
   if (missing) {
-    return new SpecError(file, refSite(err.path), `$ref to nothing: ${missing[1]} does not exist`);
+    const site = err.parentPath?.startsWith('#') ? `${err.parentPath.slice(1)}/$ref` : '';
+    return new SpecError(file, site, `$ref to nothing: ${missing[1]} does not exist`);
   }
   return new SpecError(file, '', `invalid Swagger 2.0: ${err.message ?? String(e)}`);
-}
-
-function refSite(path: readonly (string | number)[] | undefined): string {
-  return path ? jsonPointer(...path) : '';
 }

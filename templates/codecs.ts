@@ -39,7 +39,7 @@ function encoder(m: Message, imports: Imports): FunctionDeclarationStructure {
     w.writeLine(`const wire: ${wire} = {};`);
     for (const f of m.fields) {
       const value = needsOwn(f.name) ? local(f) : readProperty('message', f.name);
-      if (needsOwn(f.name)) w.writeLine(`const ${value} = ${readProperty('message', f.name)};`);
+      if (needsOwn(f.name)) w.writeLine(`const ${value} = ${readProperty('message', f.name)} as ${input}[${stringLiteral(f.name)}];`);
       w.writeLine(`if (${value} !== undefined) ${writeProperty('wire', f.wireName, encodeValue(f, value, imports))}`);
     }
     w.writeLine('return wire;');
