@@ -95,7 +95,10 @@ function notRetried(error: unknown, endpoint: string, plan: FailoverPlan): Error
   return new EtcdConnectionError(summary, [{ endpoint, error }], plan.operation);
 }
 
-function exhausted(failures: ReadonlyMap<string, unknown>, plan: FailoverPlan): EtcdConnectionError {
+/** Out of time: when every endpoint answered (503s), the last answer says most; otherwise list each cause. */
+function exhausted(failures: ReadonlyMap<string, unknown>, plan: FailoverPlan): Error {
+  const answers = [...failures.values()];
+  if (answers.every((e) => e instanceof EtcdError)) return answers[answers.length - 1] as EtcdError;
   const causes: EndpointFailure[] = [];
   for (const [endpoint, error] of failures) causes.push({ endpoint, error });
   return new EtcdConnectionError(`${plan.operation} failed on every endpoint`, causes, plan.operation);

@@ -1,0 +1,42 @@
+/**
+ * The path prefix is chosen at run time: clients generated from the /v3alpha (3.2) and /v3beta (3.3) specs
+ * work against a 3.4 server with prefix 'auto'; an explicit prefix the server does not serve fails clearly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClient } from '../helpers/client.js';
+import { etcdAvailable, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+
+const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
+
+describe.skipIf(!etcdAvailable())('prefix selection against etcd 3.4', () => {
+  let etcd: EtcdServer;
+  beforeAll(async () => {
+    etcd = await startEtcd();
+  });
+  afterAll(() => etcd?.stop());
+
+  it.each([['3.2.32'], ['3.3.12'], ['3.3.27'], ['3.6.14']])("a client generated from v%s works with prefix 'auto'", async (version) => {
+    const gen = await loadClient({ etcd: version });
+    const client = gen.createClient({ endpoints: etcd.url });
+    await client.kv.put({ key: `from-${version}`, value: version });
+    const res = await client.kv.range({ key: `from-${version}` });
+    expect(text(res.kvs[0]?.value)).toBe(version);
+    expect(await client.transport.prefixFor(etcd.url)).toBe('/v3');
+  }, 60_000);
+
+  it("an explicit '/v3beta' is still served by 3.4 (rewritten to /v3)", async () => {
+    const gen = await loadClient();
+    const client = gen.createClient({ endpoints: etcd.url, prefix: '/v3beta' });
+    await expect(client.kv.range({ key: 'x' })).resolves.toMatchObject({ count: 0n });
+  });
+
+  it("an explicit '/v3alpha' against 3.4 fails with an EtcdError that names the prefix", async () => {
+    const gen = await loadClient({ etcd: '3.2.32' });
+    const client = gen.createClient({ endpoints: etcd.url, prefix: '/v3alpha' });
+    const error = await client.kv.range({ key: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(gen.EtcdError);
+    expect(error).toMatchObject({ codeName: 'UNIMPLEMENTED', httpStatus: 404, operation: 'kv.range' });
+    expect((error as Error).message).toMatch(/\/v3alpha/);
+    expect((error as Error).message).toMatch(/may not serve/);
+  }, 60_000);
+});
