@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, startCluster, startEtcd, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
-
-type Client = ReturnType<GeneratedModule['createClient']>;
+import { etcdAvailable, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
+import { useEtcd, type Client } from '../helpers/fixture.js';
 
 async function failure(call: Promise<unknown>): Promise<{ code: number; codeName: string; httpStatus: number | undefined; message: string }> {
   const error = await call.then(
@@ -19,17 +18,12 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; codeName
 }
 
 describe.skipIf(!etcdAvailable())('the gateway error table', () => {
+  const fx = useEtcd();
   let etcd: EtcdServer;
   let gen: GeneratedModule;
   let client: Client;
-
-  beforeAll(async () => {
-    [etcd, gen] = await Promise.all([startEtcd(), loadClient()]);
-    client = gen.createClient({ endpoints: etcd.url });
-  });
-  afterAll(async () => {
-    client?.close();
-    await etcd?.stop();
+  beforeAll(() => {
+    ({ etcd, gen, client } = fx);
   });
 
   it('a malformed JSON body: 400 INVALID_ARGUMENT', async () => {
@@ -97,12 +91,13 @@ describe.skipIf(!etcdAvailable())('the gateway error table', () => {
 });
 
 describe.skipIf(!etcdAvailable())('the gateway error table: auth', () => {
+  const fx = useEtcd();
   let etcd: EtcdServer;
   let gen: GeneratedModule;
 
   beforeAll(async () => {
-    [etcd, gen] = await Promise.all([startEtcd(), loadClient()]);
-    const admin = gen.createClient({ endpoints: etcd.url });
+    ({ etcd, gen } = fx);
+    const admin = fx.client;
     await admin.auth.userAdd({ name: 'root', password: 'rootpw' });
     await admin.auth.userGrantRole({ user: 'root', role: 'root' }).catch(async () => {
       await admin.auth.roleAdd({ name: 'root' });
@@ -111,7 +106,6 @@ describe.skipIf(!etcdAvailable())('the gateway error table: auth', () => {
     await admin.auth.userAdd({ name: 'alice', password: 'alicepw' });
     await admin.auth.enable({});
   });
-  afterAll(() => etcd?.stop());
 
   it('no token: 400 user name is empty', async () => {
     const e = await failure(gen.createClient({ endpoints: etcd.url }).kv.range({ key: 'k' }));

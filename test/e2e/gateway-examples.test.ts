@@ -2,24 +2,17 @@
  * Every curl example of etcd's "gRPC gateway" guide, reproduced through the generated client against a real
  * etcd, asserting decoded values: bytes as Uint8Array, int64 as bigint, omitted zero values filled back in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { etcdAvailable } from '../helpers/etcd.js';
+import { useEtcd, type Client } from '../helpers/fixture.js';
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 describe.skipIf(!etcdAvailable())('the gateway guide, through the client', () => {
-  let etcd: EtcdServer;
-  let gen: GeneratedModule;
-  let client: ReturnType<GeneratedModule['createClient']>;
-
-  beforeAll(async () => {
-    [etcd, gen] = await Promise.all([startEtcd(), loadClient()]);
-    client = gen.createClient({ endpoints: etcd.url });
-  });
-  afterAll(async () => {
-    client?.close();
-    await etcd?.stop();
+  const fx = useEtcd();
+  let client: Client;
+  beforeAll(() => {
+    client = fx.client;
   });
 
   it('put foo=bar', async () => {
@@ -50,7 +43,7 @@ describe.skipIf(!etcdAvailable())('the gateway guide, through the client', () =>
   it('prefix range (key foo, range_end fop)', async () => {
     await client.kv.put({ key: 'foo1', value: new Uint8Array([0, 255, 1]) });
     await client.kv.put({ key: 'fop', value: 'outside' });
-    const res = await client.kv.range({ key: 'foo', rangeEnd: gen.prefixRangeEnd('foo') });
+    const res = await client.kv.range({ key: 'foo', rangeEnd: fx.gen.prefixRangeEnd('foo') });
     expect(res.kvs.map((kv) => text(kv.key))).toEqual(['foo', 'foo1']);
     expect([...res.kvs[1]!.value]).toEqual([0, 255, 1]);
     expect(res.count).toBe(2n);
@@ -115,15 +108,10 @@ describe.skipIf(!etcdAvailable())('the gateway guide, through the client', () =>
 });
 
 describe.skipIf(!etcdAvailable())('the auth flow of the guide', () => {
-  let etcd: EtcdServer;
-  let gen: GeneratedModule;
-
-  beforeAll(async () => {
-    [etcd, gen] = await Promise.all([startEtcd(), loadClient()]);
-  });
-  afterAll(() => etcd?.stop());
+  const fx = useEtcd();
 
   it('root user, root role, grant, enable, authenticate, put with the token', async () => {
+    const { etcd, gen } = fx;
     const admin = gen.createClient({ endpoints: etcd.url });
     await admin.auth.userAdd({ name: 'root', password: 'pass' });
     await admin.auth.roleAdd({ name: 'root' });
