@@ -28,7 +28,48 @@ export interface ClientHelper {
 }
 
 /** The helpers, in the order they appear on the client. */
-export const CLIENT_HELPERS: readonly ClientHelper[] = [];
+export const CLIENT_HELPERS: readonly ClientHelper[] = [
+  {
+    property: 'leaseKeeper',
+    services: ['lease'],
+    module: './runtime/lease-keeper.js',
+    factory: 'createLeaseKeeperFactory',
+    type: 'LeaseKeeperFactory',
+    doc: 'Grant a lease (`{ ttl }`) or adopt one (`{ id }`) and keep it alive every TTL/3 until revoke() or close(); `signal` and `lost` tell when it is lost.',
+  },
+  {
+    property: 'withLock',
+    services: ['lease', 'lock'],
+    module: './runtime/with-lock.js',
+    factory: 'createWithLock',
+    type: 'WithLock',
+    doc: "Run `fn(signal)` holding the v3lock lock `name` (the lock `etcdctl lock` takes) on a kept-alive lease; always unlocks and revokes.",
+  },
+  {
+    property: 'leaderElection',
+    services: ['election', 'lease'],
+    module: './runtime/election.js',
+    factory: 'createLeaderElectionFactory',
+    type: 'LeaderElectionFactory',
+    doc: 'A v3election election: campaign (resolves when elected), proclaim, resign, leader, observe.',
+  },
+  {
+    property: 'snapshotBlobs',
+    services: ['maintenance'],
+    module: './runtime/snapshot.js',
+    factory: 'createSnapshotBlobs',
+    type: 'SnapshotBlobs',
+    doc: "The member's database snapshot as raw bytes, blob by blob, with etcd's trailing SHA-256 verified.",
+  },
+  {
+    property: 'saveSnapshot',
+    services: ['maintenance'],
+    module: './runtime/snapshot.js',
+    factory: 'createSaveSnapshot',
+    type: 'SaveSnapshot',
+    doc: 'Write a verified snapshot to a sink in constant memory, e.g. `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path)))` in Node.',
+  },
+];
 
 function helpersFor(model: ApiModel): ClientHelper[] {
   const present = new Set(model.services.map((s) => s.property));
@@ -110,5 +151,11 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.codec, ['BytesInput'], true),
     reexport(RUNTIME.int64, ['Int64Input'], true),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
+    reexport('./runtime/lease-keeper.js', ['LeaseLostError']),
+    reexport('./runtime/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),
+    reexport('./runtime/with-lock.js', ['HeldLock', 'WithLockOptions'], true),
+    reexport('./runtime/election.js', ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], true),
+    reexport('./runtime/snapshot.js', ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot']),
+    reexport('./runtime/snapshot.js', ['SnapshotSink', 'SnapshotSummary'], true),
   ];
 }

@@ -51,6 +51,8 @@ export interface Transport {
   prefixFor(endpoint: string): Promise<Prefix>;
   readonly options: ClientOptions;
   readonly endpoints: readonly string[];
+  /** Aborted by close(): background helpers (lease keepers, observers) stop with the client. */
+  readonly closed: AbortSignal;
   close(): void;
 }
 
@@ -155,6 +157,10 @@ class GatewayTransport implements Transport {
 
   prefixFor(endpoint: string): Promise<Prefix> {
     return this.resolvePrefix(normalizeEndpoint(endpoint), this.root.signal);
+  }
+
+  get closed(): AbortSignal {
+    return this.root.signal;
   }
 
   close(): void {

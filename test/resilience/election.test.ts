@@ -1,0 +1,97 @@
+// client.leaderElection against a real etcd 3.4.23: one leader at a time, observe sees every change, resign
+// hands over to the next candidate, and a lost lease ends leadership.
+import { afterAll, describe, expect, it } from 'vitest';
+import { etcdAvailable } from '../helpers/etcd.js';
+import { useEtcd, type Client } from '../helpers/fixture.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe.skipIf(!etcdAvailable())('leaderElection on etcd 3.4.23', () => {
+  const fx = useEtcd();
+  const clients: Client[] = [];
+
+  function client(): Client {
+    const c = fx.gen.createClient({ endpoints: fx.etcd.url });
+    clients.push(c);
+    return c;
+  }
+
+  afterAll(() => {
+    for (const c of clients) c.close();
+  });
+
+  it('elects one leader at a time; observe sees each change; resign hands over', async () => {
+    const [ca, cb, watcher] = [client(), client(), client()];
+    const a = ca.leaderElection('jobs', { ttl: 5 });
+    const b = cb.leaderElection('jobs', { ttl: 5 });
+    expect(await watcher.leaderElection('jobs').leader()).toBeUndefined();
+
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const observing = (async () => {
+      for await (const leader of watcher.leaderElection('jobs').observe({ signal: stop.signal })) {
+        seen.push(fx.gen.bytesToText(leader.value));
+      }
+    })().catch((error: unknown) => (stop.signal.aborted ? undefined : Promise.reject(error)));
+
+    const leaders: string[] = [];
+    const aWon = await a.campaign('a1');
+    leaders.push('a');
+    let bWon = false;
+    const bCampaign = b.campaign('b1').then((leadership) => {
+      bWon = true;
+      leaders.push('b');
+      return leadership;
+    });
+    await a.proclaim('a2');
+    await sleep(500);
+    expect(bWon).toBe(false); // b waits while a leads
+    const current = await watcher.leaderElection('jobs').leader();
+    expect(current && fx.gen.bytesToText(current.value)).toBe('a2');
+    expect(current?.lease).toBe(aWon.lease);
+
+    await a.resign();
+    expect(aWon.signal.aborted).toBe(true);
+    const bLeadership = await bCampaign;
+    expect(leaders).toEqual(['a', 'b']);
+    expect(bLeadership.createRevision).toBeGreaterThan(aWon.createRevision);
+    await expect(a.proclaim('too late')).rejects.toThrow(/needs a won campaign/);
+
+    await waitFor(() => seen.length >= 3, 'observe to see a1, a2 and b1');
+    expect(seen).toEqual(['a1', 'a2', 'b1']);
+    stop.abort();
+    await observing;
+    await b.resign();
+    expect(await watcher.leaderElection('jobs').leader()).toBeUndefined();
+  }, 30_000);
+
+  it('ends leadership when its lease is revoked elsewhere, and withdraws an aborted candidacy', async () => {
+    const [c, other] = [client(), client()];
+    const leader = c.leaderElection('lossy', { ttl: 3 });
+    const won = await leader.campaign('only');
+    await other.lease.revoke({ ID: won.lease });
+    await waitFor(() => won.signal.aborted, 'the leadership signal', 4_000);
+    expect(won.signal.reason).toBeInstanceOf(fx.gen.LeaseLostError);
+    await expect(leader.proclaim('gone')).rejects.toThrow(/needs a won campaign/);
+
+    const holder = other.leaderElection('queue');
+    await holder.campaign('first');
+    const gaveUp = new AbortController();
+    const pending = c.leaderElection('queue').campaign('second', { signal: gaveUp.signal });
+    await sleep(300);
+    gaveUp.abort(new Error('not waiting any more'));
+    await expect(pending).rejects.toThrow('not waiting any more');
+    await holder.resign();
+    await sleep(200);
+    // The withdrawn candidate's key is gone with its lease: nobody took over.
+    expect(await other.leaderElection('queue').leader()).toBeUndefined();
+  }, 20_000);
+});
