@@ -8,7 +8,8 @@ import { OptionError, SpecError } from '../spec/errors.js';
 import type { ApiModel } from '../spec/model.js';
 import { isIdentifier } from '../spec/names.js';
 import { resolveSpecSets, type ResolveOptions, type SpecSet } from '../spec/resolve.js';
-import { computeDigest, describeInputs, digestOf, generatorFingerprint, header } from './header.js';
+import type { DownloadProgress, PinnedDigests } from '../spec/download.js';
+import { bodyOf, computeDigest, computeOutputDigest, describeInputs, digestOf, generatorFingerprint, header, outputDigestOf } from './header.js';
 import { assertOwned, diffTree, readTree, writeAtomically, type OutputFile, type TreeDiff } from './write.js';
 
 export interface GenerateOptions {
@@ -30,8 +31,16 @@ export interface GenerateOptions {
   readonly services?: readonly string[];
   /** The client factory's name (default `createClient`). */
   readonly name?: string;
-  /** Resolve an etcd version that is not found locally. */
+  /** Resolve an etcd version that is not found locally (default: download it, unless `download` is false). */
   readonly fetchVersion?: ResolveOptions['fetchVersion'];
+  /** Download specs of an `etcd` version not found under `specDir` (default true). */
+  readonly download?: boolean;
+  /** Where downloaded specs are kept (default `$XDG_CACHE_HOME/etcd-gateway-codegen`). */
+  readonly cacheDir?: string;
+  /** SHA-256 digests to hold downloads to, by etcd version then spec name (`rpc`, `v3lock`, `v3election`). */
+  readonly sha256?: PinnedDigests;
+  /** Told how a download goes (the CLI draws a progress line from it on a terminal). */
+  readonly onProgress?: (progress: DownloadProgress) => void;
 }
 
 export type GenerateStatus = 'written' | 'unchanged' | 'generated' | 'check-passed' | 'check-failed';
@@ -48,25 +57,43 @@ export interface GenerateResult {
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const emitOptions = checkOptions(options);
-  const sets = await readInputs(await resolveSpecSets(options));
+  const notes: string[] = [];
+  const sets = await readInputs(await resolveSpecSets({ ...options, fetchVersion: fetcher(options, notes) }));
   const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
   const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
   const digest = computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
-  const existing = await readTree(options.out);
-
-  if (!options.check && !options.force && options.write !== false && isUpToDate(existing, digest)) {
-    return { status: 'unchanged', out: options.out, files: [...existing].map(([path, text]) => ({ path, text })), notes: [], digest };
+  const mayBeNoOp = !options.check && !options.force && options.write !== false;
+  const unchanged = mayBeNoOp ? await readIfUpToDate(options.out, digest) : undefined;
+  if (unchanged) {
+    return { status: 'unchanged', out: options.out, files: [...unchanged].map(([path, text]) => ({ path, text })), notes, digest };
   }
+  const existing = await readTree(options.out);
   const { model, files } = await render(sets, emitOptions, options.services, digest);
+  notes.push(...model.notes);
   if (options.check) {
     const diff = diffTree(files, existing);
     const ok = diff.missing.length + diff.changed.length + diff.extra.length === 0;
-    return { status: ok ? 'check-passed' : 'check-failed', out: options.out, files, diff, notes: model.notes, digest };
+    return { status: ok ? 'check-passed' : 'check-failed', out: options.out, files, diff, notes, digest };
   }
-  if (options.write === false) return { status: 'generated', out: options.out, files, notes: model.notes, digest };
+  if (options.write === false) return { status: 'generated', out: options.out, files, notes, digest };
   assertOwned(options.out, existing);
   await writeAtomically(options.out, files, existing);
-  return { status: 'written', out: options.out, files, notes: model.notes, digest };
+  return { status: 'written', out: options.out, files, notes, digest };
+}
+
+/** The default for an etcd version not found locally: a verified download into the user cache (loaded lazily). */
+function fetcher(options: GenerateOptions, notes: string[]): ResolveOptions['fetchVersion'] {
+  if (options.fetchVersion || options.download === false) return options.fetchVersion;
+  return async (version) => {
+    const { createSpecDownloader } = await import('../spec/download.js');
+    const download = createSpecDownloader({
+      cacheDir: options.cacheDir,
+      pins: options.sha256,
+      onProgress: options.onProgress,
+      onNote: (note) => notes.push(note),
+    });
+    return download(version);
+  };
 }
 
 function checkOptions(options: GenerateOptions) {
@@ -97,10 +124,19 @@ async function readInputs(sets: readonly SpecSet[]): Promise<SpecSet[]> {
   );
 }
 
-function isUpToDate(existing: ReadonlyMap<string, string>, digest: string): boolean {
-  if (!existing.has('index.ts')) return false;
-  for (const text of existing.values()) if (digestOf(text) !== digest) return false;
-  return true;
+/**
+ * The no-op path: the output as it is on disk when every file carries `digest` and the output digest still
+ * matches what is there (nothing edited, deleted or added). index.ts is read first: when its header already
+ * disagrees, the rest of the tree is not read here.
+ */
+async function readIfUpToDate(out: string, digest: string): Promise<Map<string, string> | undefined> {
+  const index = await readFile(`${out}/index.ts`, 'utf8').catch(() => undefined);
+  if (index === undefined || digestOf(index) !== digest) return undefined;
+  const expected = outputDigestOf(index);
+  const existing = await readTree(out);
+  for (const text of existing.values()) if (digestOf(text) !== digest || outputDigestOf(text) !== expected) return undefined;
+  const actual = computeOutputDigest([...existing].map(([path, text]) => [path, bodyOf(text)] as const));
+  return actual === expected ? existing : undefined;
 }
 
 async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, services: readonly string[] | undefined, digest: string) {
@@ -112,13 +148,29 @@ async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' |
     import('./format.js'),
   ]);
   const models: ApiModel[] = [];
-  for (const set of sets) models.push(buildModel(await loadSpecs(set.inputs), services ? { services } : {}));
+  for (const set of sets) {
+    const specs = await loadSpecs(set.inputs);
+    const model = buildModel(specs, services ? { services } : {});
+    if (services) assertServicesExist(services, model, () => buildModel(specs));
+    models.push(model);
+  }
   const model = models.length === 1 ? models[0]! : mergeModels(models);
   const formatted = await formatTypeScript(emitFiles(model, emitOptions));
   const runtime = await readRuntime(RUNTIME_DIR);
-  const top = header(describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) }))), digest);
-  const files = [...formatted, ...runtime].map((f) => ({ path: f.path, text: top + f.text })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const bodies = [...formatted, ...runtime].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const inputs = describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) })));
+  const top = header(inputs, digest, computeOutputDigest(bodies.map((f) => [f.path, f.text] as const)));
+  const files = bodies.map((f) => ({ path: f.path, text: top + f.text }));
   return { model, files };
+}
+
+/** Each `--services` entry must name a service (its tag or client property): a typo would silently drop it. */
+function assertServicesExist(wanted: readonly string[], model: ApiModel, everything: () => ApiModel): void {
+  const names = (m: ApiModel): string[] => m.services.flatMap((s) => [s.name.toLowerCase(), s.property.toLowerCase()]);
+  const missing = wanted.filter((w) => !names(model).includes(w.toLowerCase()));
+  if (missing.length === 0) return;
+  const known = everything().services.map((s) => s.property).join(', ');
+  throw new OptionError('--services', `${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not services' : 'is not a service'} of this API; the services are ${known}`);
 }
 
 async function readRuntime(dir: URL): Promise<OutputFile[]> {
