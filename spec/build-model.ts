@@ -11,6 +11,7 @@ import {
   type DefinitionRef,
   type RawType,
 } from './definitions.js';
+import { buildErrorBodies } from './error-bodies.js';
 import { SpecError } from './errors.js';
 import type { LoadedSpec } from './load.js';
 import type { ApiModel, Enum, Field, FieldType, Message, Operation, Safety, Service } from './model.js';
@@ -31,6 +32,7 @@ export function buildModel(specs: readonly LoadedSpec[], options: BuildOptions =
   const names = nameDefinitions(definitions, notes);
   const typeOf = (t: RawType): FieldType => fieldType(t, names);
   const versions = [...new Set(sorted.flatMap((s) => (s.version ? [s.version] : [])))].sort(compareVersions);
+  const errorBodies = buildErrorBodies(drafts.map((d) => d.primary));
   return {
     sources: sorted.map((s) => ({ file: s.basename, ...(s.version ? { version: s.version } : {}), ...(s.doc.info?.title ? { title: s.doc.info.title } : {}) })),
     versions,
@@ -38,6 +40,7 @@ export function buildModel(specs: readonly LoadedSpec[], options: BuildOptions =
     messages: buildMessages(definitions, names, typeOf),
     enums: buildEnums(definitions, names),
     notes,
+    ...(errorBodies.length ? { errorBodies } : {}),
   };
 }
 

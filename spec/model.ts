@@ -123,6 +123,18 @@ export interface Operation {
   readonly safety: Safety;
   readonly summary?: string;
   readonly versions?: readonly string[];
+  /**
+   * In a model over several etcd versions: the versions that bind this RPC to none of this operation's routes,
+   * and the canonical route they use instead (LeaseRevoke is at `/kv/lease/revoke` only in etcd 3.2). Sorted by path.
+   */
+  readonly versionRoutes?: readonly VersionRoute[];
+}
+
+/** Where the versions listed call an operation instead of its `route.path`. */
+export interface VersionRoute {
+  readonly versions: readonly string[];
+  /** Without the version prefix: `/kv/lease/revoke`. */
+  readonly path: string;
 }
 
 export interface Service {
@@ -131,6 +143,21 @@ export interface Service {
   /** The property on the client: `kv`, `maintenance`. */
   readonly property: string;
   readonly operations: readonly Operation[];
+}
+
+/** An error body definition and the wire fields it has. */
+export interface ErrorBody {
+  /** The spec definition name: `runtimeError`, `runtimeStreamError`, `googlerpcStatus`. */
+  readonly definition: string;
+  /** Its properties' wire names, sorted. */
+  readonly fields: readonly string[];
+}
+
+/** Which operations one etcd version has (a model over several versions). */
+export interface VersionOperations {
+  readonly version: string;
+  /** `<service property>.<method>` of each operation that version's specs have, sorted: `kv.put`. */
+  readonly operations: readonly string[];
 }
 
 /** One input document. */
@@ -150,4 +177,8 @@ export interface ApiModel {
   readonly enums: readonly Enum[];
   /** Notes about decisions the normalizer took (name collisions resolved, definitions dropped). */
   readonly notes: readonly string[];
+  /** The definitions operations name as their unary or in-stream error body, sorted by definition. */
+  readonly errorBodies?: readonly ErrorBody[];
+  /** Set by `mergeModels`: which operations each of `versions` has, in version order. */
+  readonly operationsByVersion?: readonly VersionOperations[];
 }
