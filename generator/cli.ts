@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, SpecError } from '../spec/errors.js';
+import { addCompatCommand } from './compat/command.js';
 import { applyFlags, loadConfig, toGenerateOptions, type FlagOptions } from './config.js';
 import { generate, type GenerateResult } from './generate.js';
 import { packageVersion } from './package-info.js';
@@ -74,6 +75,7 @@ Examples:
       }).finally(() => progress.done());
       process.exitCode = report(result);
     });
+  addCompatCommand(program);
   return program;
 }
 

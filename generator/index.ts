@@ -3,3 +3,9 @@ export { generate, type GenerateOptions, type GenerateResult, type GenerateStatu
 export { OptionError, SpecError } from '../spec/errors.js';
 export type { ApiModel } from '../spec/model.js';
 export { loadConfig, type ConfigOptions, type LoadedConfig } from './config.js';
+export { compat, type CompatOptions } from './compat/run.js';
+export { compareModels } from './compat/compare.js';
+export { formatReport, type CompatFormat } from './compat/command.js';
+export { exitCodeFor, type DirectionOption, type FailOn } from './compat/report.js';
+export type { Change, ChangeId, CompatReport, CompatSide, Direction, Level, PrefixMode } from './compat/types.js';
+export { mergeModels } from '../spec/merge.js';

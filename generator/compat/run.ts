@@ -1,0 +1,49 @@
+/**
+ * compat: the programmatic entry. Resolves and loads both sides (spec files, directories or `etcd@<version>`),
+ * or a client spec and a live server, builds the models and returns the report.
+ */
+import { OptionError } from '../../spec/errors.js';
+import type { ResolveOptions } from '../../spec/resolve.js';
+import { compareModels } from './compare.js';
+import { buildReport } from './report.js';
+import { compareWithServer } from './server.js';
+import { loadSide } from './sides.js';
+import type { CompatReport, PrefixMode } from './types.js';
+
+export interface CompatOptions {
+  /** The old side: a spec file or directory, or `etcd@<version>`. */
+  readonly old?: string;
+  /** The new side, likewise. */
+  readonly new?: string;
+  /** A live etcd to check a client spec against (`--server`): its URL. */
+  readonly server?: string;
+  /** With `server`: the client's spec (a file or directory, or `etcd@<version>`); several files of one API may be given. */
+  readonly spec?: string | readonly string[];
+  /** Where versioned spec directories live (default `$ETCD_SPECS_DIR`). */
+  readonly specDir?: string;
+  /** How prefix findings are judged: `spec` (default: the client sends its spec's prefix) or `auto` (chosen at run time). */
+  readonly prefix?: PrefixMode;
+  /** Resolve an `etcd@<version>` that is not found under `specDir`. */
+  readonly fetchVersion?: ResolveOptions['fetchVersion'];
+  /** The fetch used to read the server's `/version` (default: the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+export async function compat(options: CompatOptions): Promise<CompatReport> {
+  const prefixMode = checkPrefixMode(options.prefix);
+  if (options.server !== undefined) {
+    if (options.old !== undefined || options.new !== undefined) throw new OptionError('--server', 'give either <old> <new> or --server with --spec, not both');
+    const specs = typeof options.spec === 'string' ? [options.spec] : [...(options.spec ?? [])];
+    if (specs.length === 0) throw new OptionError('--spec', 'with --server, give the client spec (a file, a directory or etcd@<version>)');
+    return compareWithServer({ server: options.server, client: await loadSide(specs, options), prefixMode, specDir: options.specDir, fetch: options.fetch });
+  }
+  if (options.old === undefined || options.new === undefined) throw new OptionError('<old> <new>', 'give two specs to compare (files, directories or etcd@<version>), or --server <url> --spec <client spec>');
+  const [old, next] = [await loadSide([options.old], options), await loadSide([options.new], options)];
+  return buildReport(old.side, next.side, compareModels(old.model, next.model, { prefixMode }), prefixMode);
+}
+
+function checkPrefixMode(mode: string | undefined): PrefixMode {
+  if (mode === undefined) return 'spec';
+  if (mode === 'spec' || mode === 'auto') return mode;
+  throw new OptionError('--prefix', `must be spec or auto, not ${JSON.stringify(mode)}`);
+}
