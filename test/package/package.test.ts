@@ -109,10 +109,11 @@ etcd.close();
 small.close();
 `;
 
-const CODEGEN_TS = `import { generate, type GenerateOptions, type GenerateResult } from 'etcd-gateway-codegen';
+/** The README's programmatic example, plus the exported types. */
+const CODEGEN_TS = `import { generate, loadConfig, type GenerateResult } from 'etcd-gateway-codegen';
 
-const options: GenerateOptions = { etcd: ['3.6.14'], out: 'src/etcd', write: false, force: true };
-const result: GenerateResult = await generate(options);
+const config = await loadConfig(); // etcd-gateway-codegen.config.json in the current directory
+const result: GenerateResult = await generate({ ...config?.options, out: 'src/etcd', write: false });
 console.log(JSON.stringify({ status: result.status, files: result.files.map((f) => f.path) }));
 `;
 
