@@ -140,7 +140,7 @@ async function readIfUpToDate(out: string, digest: string): Promise<Map<string, 
 }
 
 async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, services: readonly string[] | undefined, digest: string) {
-  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { formatTypeScript }] = await Promise.all([
+  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR, wantsRuntimeFile }, { formatTypeScript }] = await Promise.all([
     import('../spec/load.js'),
     import('../spec/build-model.js'),
     import('../spec/merge.js'),
@@ -156,7 +156,7 @@ async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' |
   }
   const model = models.length === 1 ? models[0]! : mergeModels(models);
   const formatted = await formatTypeScript(emitFiles(model, emitOptions));
-  const runtime = await readRuntime(RUNTIME_DIR);
+  const runtime = (await readRuntime(RUNTIME_DIR)).filter((f) => wantsRuntimeFile(model, f.path.slice('runtime/'.length)));
   const bodies = [...formatted, ...runtime].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) })));
   const top = header(inputs, digest, computeOutputDigest(bodies.map((f) => [f.path, f.text] as const)));

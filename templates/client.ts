@@ -7,6 +7,7 @@ import { jsDoc } from './docs.js';
 import { Imports, RUNTIME } from './imports.js';
 import type { EmitOptions } from './options.js';
 import { serviceFactoryName, serviceTypeName } from './services.js';
+import { clientTransport } from './versions-table.js';
 
 /**
  * A hand-written runtime helper attached to the client (`client.watchEvents`, `client.withLock`) when every
@@ -84,15 +85,15 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
     const typeName = /^[A-Za-z_$][\w$]*/.exec(h.type)?.[0];
     if (typeName) imports.type(h.module, typeName);
   }
-  const clientOptions = imports.type(RUNTIME.transport, 'ClientOptions');
   const transportType = imports.type(RUNTIME.transport, 'Transport');
   const createTransport = imports.value(RUNTIME.transport, 'createTransport');
+  const client = clientTransport(model, imports, () => imports.type(RUNTIME.transport, 'ClientOptions'), `${createTransport}(options)`);
   for (const s of model.services) {
     imports.type('./services.js', serviceTypeName(s));
     imports.value('./services.js', serviceFactoryName(s));
   }
   const body: WriterFunction = (w) => {
-    w.writeLine(`const transport = ${createTransport}(options);`);
+    w.writeLine(`const transport = ${client.transport};`);
     if (helpers.length) {
       w.write('const services = ').inlineBlock(() => {
         for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
@@ -125,7 +126,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       kind: StructureKind.Function,
       name: options.clientName,
       isExported: true,
-      parameters: [{ name: 'options', type: clientOptions }],
+      parameters: [{ name: 'options', type: client.optionsType }],
       returnType: 'EtcdClient',
       docs: jsDoc('Create a client. `endpoints` may list every member of the cluster; the path prefix is chosen from `GET /version` unless given.'),
       statements: [body],

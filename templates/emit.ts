@@ -11,6 +11,7 @@ import { emitModels } from './models.js';
 import type { EmitOptions } from './options.js';
 import { emitServices } from './services.js';
 import { computeUsage } from './usage.js';
+import { emitVersionTable, isMultiVersion, versionIndexExports, VERSION_GUARD_FILE } from './versions-table.js';
 
 export interface EmittedFile {
   /** Relative to the output directory, `/`-separated. */
@@ -33,8 +34,14 @@ export function emitFiles(model: ApiModel, options: EmitOptions): EmittedFile[] 
     file('codecs.ts', (imports) => emitCodecs(model, usage, options, imports)),
     file('services.ts', (imports) => emitServices(model, imports)),
     file('client.ts', (imports) => emitClient(model, options, imports)),
-    file('index.ts', () => emitIndex(options)),
+    file('index.ts', () => [...emitIndex(options), ...versionIndexExports(model)]),
+    ...(isMultiVersion(model) ? [file('versions.ts', (imports) => emitVersionTable(model, imports))] : []),
   ];
+}
+
+/** Whether a runtime file ships with this model's client: the version guard only in a multi-version one. */
+export function wantsRuntimeFile(model: ApiModel, name: string): boolean {
+  return name !== VERSION_GUARD_FILE || isMultiVersion(model);
 }
 
 /** Where the hand-written runtime lives, relative to this module: every `*.ts` in it ships under `runtime/`. */

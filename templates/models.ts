@@ -8,57 +8,57 @@ import type { EmitOptions } from './options.js';
 import { Imports, RUNTIME } from './imports.js';
 import { propertyName, stringLiteral } from './syntax.js';
 import { inputTypeName, type Usage } from './usage.js';
-import { versionNote } from './versions-doc.js';
+import { valueNotes, versionNote } from './versions-doc.js';
 
 export function emitModels(model: ApiModel, usage: Usage, options: EmitOptions, imports: Imports): StatementStructures[] {
   const statements: StatementStructures[] = [];
-  for (const e of model.enums) statements.push(enumType(e));
+  for (const e of model.enums) statements.push(enumType(e, model.versions));
   for (const m of model.messages) {
-    if (usage.output.has(m.name)) statements.push(outputInterface(m, options));
-    if (usage.input.has(m.name)) statements.push(...inputTypes(m, usage, imports));
+    if (usage.output.has(m.name)) statements.push(outputInterface(m, options, model.versions));
+    if (usage.input.has(m.name)) statements.push(...inputTypes(m, usage, imports, model.versions));
   }
   return statements;
 }
 
-function enumType(e: Enum): StatementStructures {
+function enumType(e: Enum, versions: readonly string[]): StatementStructures {
   return {
     kind: StructureKind.TypeAlias,
     name: e.name,
     isExported: true,
     type: e.values.map((v) => stringLiteral(v.name)).join(' | '),
-    docs: jsDoc(e.description, `Omitted on the wire when ${e.zero}.`, versionNote(e.versions)),
+    docs: jsDoc(e.description, `Omitted on the wire when ${e.zero}.`, valueNotes(e, versions), versionNote(e.versions, versions)),
   };
 }
 
-function outputInterface(m: Message, options: EmitOptions): InterfaceDeclarationStructure {
+function outputInterface(m: Message, options: EmitOptions, versions: readonly string[]): InterfaceDeclarationStructure {
   return {
     kind: StructureKind.Interface,
     name: m.name,
     isExported: true,
-    docs: jsDoc(m.description, versionNote(m.versions)),
-    properties: m.fields.map((f) => property(f, outputType(f, options), f.type.kind === 'message' && !f.repeated)),
+    docs: jsDoc(m.description, versionNote(m.versions, versions)),
+    properties: m.fields.map((f) => property(f, outputType(f, options), f.type.kind === 'message' && !f.repeated, versions)),
   };
 }
 
-function inputTypes(m: Message, usage: Usage, imports: Imports): StatementStructures[] {
+function inputTypes(m: Message, usage: Usage, imports: Imports, versions: readonly string[]): StatementStructures[] {
   const input: InterfaceDeclarationStructure = {
     kind: StructureKind.Interface,
     name: inputTypeName(m.name),
     isExported: true,
-    docs: jsDoc(m.description, versionNote(m.versions)),
-    properties: m.fields.map((f) => property(f, inputType(f, imports), true)),
+    docs: jsDoc(m.description, versionNote(m.versions, versions)),
+    properties: m.fields.map((f) => property(f, inputType(f, imports), true, versions)),
   };
   if (usage.output.has(m.name)) return [input];
   return [input, { kind: StructureKind.TypeAlias, name: m.name, isExported: true, type: inputTypeName(m.name), docs: jsDoc(`What you pass: see {@link ${inputTypeName(m.name)}}.`) }];
 }
 
-function property(f: Field, type: string, optional: boolean): PropertySignatureStructure {
+function property(f: Field, type: string, optional: boolean, versions: readonly string[]): PropertySignatureStructure {
   return {
     kind: StructureKind.PropertySignature,
     name: propertyName(f.name),
     type: optional ? `${type} | undefined` : type,
     hasQuestionToken: optional,
-    docs: jsDoc(f.description, f.name !== f.wireName ? `Wire name: \`${f.wireName}\`.` : undefined, versionNote(f.versions)),
+    docs: jsDoc(f.description, f.name !== f.wireName ? `Wire name: \`${f.wireName}\`.` : undefined, versionNote(f.versions, versions)),
   };
 }
 

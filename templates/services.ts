@@ -17,7 +17,7 @@ const descriptorName = (s: Service, op: Operation, suffix = ''): string =>
   `${s.property}${pascalCase(op.method)}${suffix}`.replace(/^./, (c) => c.toLowerCase()) + 'Operation';
 
 export function emitServices(model: ApiModel, imports: Imports): StatementStructures[] {
-  return model.services.flatMap((s) => [...s.operations.flatMap((op) => descriptors(s, op, imports)), serviceInterface(s, imports), serviceFactory(s, imports)]);
+  return model.services.flatMap((s) => [...s.operations.flatMap((op) => descriptors(s, op, imports)), serviceInterface(s, imports, model.versions), serviceFactory(s, imports)]);
 }
 
 function descriptors(s: Service, op: Operation, imports: Imports): VariableStatementStructure[] {
@@ -52,7 +52,7 @@ function responseType(op: Operation, imports: Imports): string {
   return op.responseStreaming ? `AsyncGenerator<${output}, void, undefined>` : `Promise<${output}>`;
 }
 
-function serviceInterface(s: Service, imports: Imports): InterfaceDeclarationStructure {
+function serviceInterface(s: Service, imports: Imports, versions: readonly string[]): InterfaceDeclarationStructure {
   const callOptions = imports.type(RUNTIME.transport, 'CallOptions');
   return {
     kind: StructureKind.Interface,
@@ -66,7 +66,7 @@ function serviceInterface(s: Service, imports: Imports): InterfaceDeclarationStr
         { name: 'options', type: callOptions, hasQuestionToken: true },
       ],
       returnType: responseType(op, imports),
-      docs: jsDoc(op.summary, routeNote(op), versionNote(op.versions)),
+      docs: jsDoc(op.summary, routeNote(op), versionNote(op.versions, versions)),
     })),
   };
 }
@@ -74,7 +74,8 @@ function serviceInterface(s: Service, imports: Imports): InterfaceDeclarationStr
 function routeNote(op: Operation): string {
   const alternates = op.alternateRoutes.map((r) => `\`${r.path}\``).join(', ');
   const stream = op.responseStreaming ? ' Streams its responses.' : '';
-  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${stream}`;
+  const elsewhere = (op.versionRoutes ?? []).map((r) => ` On etcd ${r.versions.join(', ')}: \`${r.path}\`.`).join('');
+  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${elsewhere}${stream}`;
 }
 
 function serviceFactory(s: Service, imports: Imports): FunctionDeclarationStructure {
