@@ -159,7 +159,8 @@ describe('generate --etcd without a local copy (the CLI)', () => {
   let server: SpecServer;
   let work: string;
   let stderr: string;
-  const saved = { ...process.env };
+  const keys = ['ETCD_SPECS_DIR', 'ETCD_SPECS_BASE_URL', 'ETCD_GATEWAY_CODEGEN_CACHE_DIR'] as const;
+  const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
   beforeAll(async () => {
     server = await startSpecServer();
   });
@@ -175,7 +176,10 @@ describe('generate --etcd without a local copy (the CLI)', () => {
   });
   afterEach(async () => {
     vi.restoreAllMocks();
-    process.env = { ...saved };
+    for (const key of keys) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
     await rm(work, { recursive: true, force: true });
   });
 
