@@ -27,6 +27,7 @@ Exit codes: 0 ok, 1 --check found differences (or compat found a breaking change
 Examples:
   $ etcd-gateway-codegen generate --etcd 3.6.14 --out src/etcd
   $ etcd-gateway-codegen generate --check          # with etcd-gateway-codegen.config.json in the current directory
+  $ etcd-gateway-codegen compat etcd@3.4.45 etcd@3.6.14   # what breaks when the server moves from 3.4 to 3.6
   $ etcd-gateway-codegen help generate`,
     );
 

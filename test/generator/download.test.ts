@@ -191,6 +191,24 @@ describe('generate --etcd without a local copy (the CLI)', () => {
     expect(Object.fromEntries(downloaded)).toEqual(Object.fromEntries(local.files.map((f) => [f.path, f.text])));
   }, 60_000);
 
+  it('an unknown version: exit 0 and a note with the digests to pin; pinned in the config: silent; pinned wrong: exit 2', async () => {
+    server.alias('3.9.9', '3.5.33');
+    expect(await main(['generate', '--no-config', '--etcd', '3.9.9', '--out', join(work, 'out')])).toBe(0);
+    const digests = knownVersion('3.5.33')!.sha256;
+    expect(stderr).toContain(`note: etcd 3.9.9 is not in this generator's manifest`);
+    expect(stderr).toContain(`"sha256": ${JSON.stringify({ '3.9.9': { rpc: digests.rpc, v3lock: digests.v3lock, v3election: digests.v3election } })}`);
+
+    const config = join(work, 'etcd-gateway-codegen.config.json');
+    await writeFile(config, JSON.stringify({ etcd: '3.9.9', out: 'out', cacheDir: 'fresh-cache', sha256: { '3.9.9': digests } }));
+    stderr = '';
+    expect(await main(['generate', '--config', config])).toBe(0);
+    expect(stderr).toBe('');
+
+    await writeFile(config, JSON.stringify({ etcd: '3.9.9', out: 'out', cacheDir: 'other-cache', sha256: { '3.9.9': { ...digests, v3lock: 'f'.repeat(64) } } }));
+    expect(await main(['generate', '--config', config])).toBe(2);
+    expect(stderr).toMatch(/error: http:\/\/127\.0\.0\.1:\d+\/v3\.9\.9\/.*v3lock\.swagger\.json: SHA-256 is 704e8f13.*but the pinned sha256 says f{64}; refusing/);
+  }, 60_000);
+
   it('--no-download with no local copy: exit 2 and the ETCD_SPECS_DIR hint', async () => {
     expect(await main(['generate', '--etcd', '3.4.45', '--out', join(work, 'out'), '--no-download'])).toBe(2);
     expect(stderr).toMatch(/error: --etcd: no specs for etcd 3\.4\.45: ETCD_SPECS_DIR is not set\. Point ETCD_SPECS_DIR/);
