@@ -25,11 +25,23 @@ export interface ClientHelper {
   readonly type: string;
   /** Generated model types the `type` expression names. */
   readonly models?: readonly string[];
+  /** Generated codec functions the factory gets as well, by name: `['decodeWatchResponse']`. */
+  readonly codecs?: readonly string[];
   readonly doc: string;
 }
 
 /** The helpers, in the order they appear on the client. */
 export const CLIENT_HELPERS: readonly ClientHelper[] = [
+  {
+    property: 'watchEvents',
+    services: ['watch'],
+    module: './runtime/watch.js',
+    factory: 'createWatchEvents',
+    type: 'WatchEvents<Event>',
+    models: ['Event'],
+    codecs: ['decodeWatchResponse'],
+    doc: 'Watch a key, range or prefix as an async iterable of events that resumes after any drop without losing or repeating one; break or abort to cancel.',
+  },
   {
     property: 'leaseKeeper',
     services: ['lease'],
@@ -82,6 +94,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
   for (const h of helpers) {
     imports.value(h.module, h.factory);
     for (const m of h.models ?? []) imports.type('./models.js', m);
+    for (const c of h.codecs ?? []) imports.value('./codecs.js', c);
     const typeName = /^[A-Za-z_$][\w$]*/.exec(h.type)?.[0];
     if (typeName) imports.type(h.module, typeName);
   }
@@ -104,7 +117,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       if (helpers.length) w.writeLine('...services,');
       for (const s of helpers.length ? [] : model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
       w.writeLine('transport,');
-      for (const h of helpers) w.writeLine(`${h.property}: ${h.factory}({ transport, ${h.services.map((p) => `${p}: services.${p}`).join(', ')} }),`);
+      for (const h of helpers) w.writeLine(`${h.property}: ${h.factory}({ transport, ${[...h.services.map((p) => `${p}: services.${p}`), ...(h.codecs ?? [])].join(', ')} }),`);
       w.writeLine('close: () => transport.close(),');
     });
     w.write(';');
@@ -152,6 +165,8 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.codec, ['BytesInput'], true),
     reexport(RUNTIME.int64, ['Int64Input'], true),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
+    reexport('./runtime/watch.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
+    reexport('./runtime/websocket.js', ['WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/lease-keeper.js', ['LeaseLostError']),
     reexport('./runtime/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),
     reexport('./runtime/with-lock.js', ['HeldLock', 'WithLockOptions'], true),

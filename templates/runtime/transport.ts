@@ -13,6 +13,7 @@ import { withFailover, type Attempt, type EndpointRing, type FailoverPlan } from
 import { readJsonStream } from './ndjson.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createScope, raceSignal, type Scope } from './signals.js';
+import type { WebSocketConstructor } from './websocket.js';
 
 export { prefixForVersion, type Prefix } from './endpoints.js';
 export { txnIsReadOnly } from './txn.js';
@@ -26,6 +27,10 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   requireLeader?: boolean;
   retry?: { deadlineMs?: number; initialBackoffMs?: number; maxBackoffMs?: number };
+  /** The WebSocket class watches share one socket per endpoint through (default: the global one); null: POSTs. */
+  WebSocket?: WebSocketConstructor | null;
+  /** A watch socket silent for `intervalMs` (5000) gets a progress request; unanswered for `timeoutMs` (5000): dead. */
+  watchKeepalive?: { intervalMs?: number; timeoutMs?: number };
 }
 
 export interface CallOptions {
@@ -49,6 +54,10 @@ export interface Transport {
   ): AsyncGenerator<Record<string, unknown>>;
   serverVersion(): Promise<string | undefined>;
   prefixFor(endpoint: string): Promise<Prefix>;
+  /** The token calls send (authenticating first when needed), via `endpoint` or the current one; undefined: no auth. */
+  token(endpoint?: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Drops `token` after the server rejected it, so the next call authenticates again; false for a static token. */
+  invalidateToken(token: string): boolean;
   readonly options: ClientOptions;
   readonly endpoints: readonly string[];
   /** Aborted by close(): background helpers (lease keepers, observers) stop with the client. */
@@ -159,6 +168,15 @@ class GatewayTransport implements Transport {
     return this.resolvePrefix(normalizeEndpoint(endpoint), this.root.signal);
   }
 
+  async token(endpoint?: string, signal: AbortSignal = this.root.signal): Promise<string | undefined> {
+    const at = endpoint === undefined ? (this.endpoints[this.ring.current] ?? '') : normalizeEndpoint(endpoint);
+    return this.tokens.get(at, await this.resolvePrefix(at, signal), signal);
+  }
+
+  invalidateToken(token: string): boolean {
+    return this.tokens.invalidate(token);
+  }
+
   get closed(): AbortSignal {
     return this.root.signal;
   }
@@ -234,7 +252,9 @@ class GatewayTransport implements Transport {
     const scope = createScope([this.root.signal], timeoutMs);
     try {
       const payload = JSON.stringify({ name, password });
-      const response = await this.post(endpoint, prefix, AUTHENTICATE, payload, undefined, scope);
+      // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
+      const guard = { ...scope, deadline: undefined };
+      const response = await this.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
       if (!response.ok) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
       const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
       if (typeof token === 'string' && token !== '') return token;

@@ -1,0 +1,128 @@
+// Shared by the watch suites: the two ways a watch travels (one HTTP POST each, or a shared websocket through the
+// `ws` package, Node 20 having no global WebSocket), instruments that prove which one was used and how often it
+// reconnected, and etcd's own metrics to see what the server holds.
+import WebSocket from 'ws';
+import type { ClientOptions } from '../../generated/index.js';
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
+
+/** A `ws` WebSocket class that counts the sockets it opens and the frames they receive. */
+export interface CountingWebSocket {
+  readonly WebSocket: NonNullable<ClientOptions['WebSocket']>;
+  readonly sockets: number;
+  /** Text of every frame received, in order. */
+  readonly frames: string[];
+}
+
+export function countingWebSocket(): CountingWebSocket {
+  const counter = { sockets: 0, frames: [] as string[] };
+  class Counting extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      counter.sockets += 1;
+      this.addEventListener('message', (event) => void counter.frames.push(String(event.data)));
+    }
+  }
+  return {
+    WebSocket: Counting,
+    get sockets() {
+      return counter.sockets;
+    },
+    frames: counter.frames,
+  };
+}
+
+/** A fetch that counts requests by path suffix and keeps the text of every watch stream it passed on. */
+export interface CountingFetch {
+  readonly fetch: typeof fetch;
+  count(pathSuffix: string): number;
+  /** Text received so far on each watch POST. */
+  readonly watchBodies: string[];
+}
+
+export function countingFetch(): CountingFetch {
+  const paths: string[] = [];
+  const watchBodies: string[] = [];
+  const wrapped: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    paths.push(new URL(url).pathname);
+    const response = await fetch(input, init);
+    if (!url.endsWith('/watch') || response.body === null) return response;
+    const index = watchBodies.push('') - 1;
+    const decoder = new TextDecoder();
+    const tee = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        watchBodies[index] += decoder.decode(chunk, { stream: true });
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(tee), response);
+  };
+  return { fetch: wrapped, count: (suffix) => paths.filter((p) => p.endsWith(suffix)).length, watchBodies };
+}
+
+export interface WatchTransport {
+  readonly name: 'POST' | 'websocket';
+  /** Client options that pick the transport, with instruments attached. */
+  options(): { options: Partial<ClientOptions>; ws: CountingWebSocket; fetch: CountingFetch };
+  /** How many times watches were (re)opened: sockets or watch POSTs. */
+  opened(instruments: { ws: CountingWebSocket; fetch: CountingFetch }): number;
+}
+
+export const WATCH_TRANSPORTS: readonly WatchTransport[] = [
+  {
+    name: 'POST',
+    options() {
+      const ws = countingWebSocket();
+      const f = countingFetch();
+      return { options: { WebSocket: null, fetch: f.fetch }, ws, fetch: f };
+    },
+    opened: ({ fetch: f }) => f.count('/watch'),
+  },
+  {
+    name: 'websocket',
+    options() {
+      const ws = countingWebSocket();
+      const f = countingFetch();
+      return { options: { WebSocket: ws.WebSocket, fetch: f.fetch }, ws, fetch: f };
+    },
+    opened: ({ ws }) => ws.sockets,
+  },
+];
+
+/** A gauge or counter from etcd's /metrics (sums every label set). */
+export async function metric(endpoint: string, name: string): Promise<number> {
+  const body = await (await fetch(`${endpoint}/metrics`)).text();
+  let sum = 0;
+  for (const line of body.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/** Polls until `check` holds (or throws with the last value after `timeoutMs`). */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${String(value)}`);
+    await sleep(50);
+  }
+}
+
+/** Rejects if `promise` has not settled within `ms` (a hung watch fails the test instead of timing it out). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,115 @@
+// The watch that never loses an event, against a real etcd 3.4.23 that is SIGKILLed (and, once, stopped
+// gracefully, which ends streams with an error chunk) under load: every event exactly once, in revision order.
+import { describe, expect, it } from 'vitest';
+import { etcdAvailable } from '../helpers/etcd.js';
+import { useEtcd, type Client } from '../helpers/fixture.js';
+import { sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
+
+const PUTS = 2_000;
+const WRITERS = 4;
+
+/** Creates `key` exactly once however often it is retried: the txn only puts while the key does not exist. */
+async function createOnce(client: Client, key: string): Promise<void> {
+  for (;;) {
+    try {
+      await client.kv.txn({
+        compare: [{ key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
+        success: [{ requestPut: { key, value: `v-${key}` } }],
+      });
+      return;
+    } catch {
+      await sleep(50); // the server is down: it may or may not have applied the txn, the compare tells
+    }
+  }
+}
+
+describe.skipIf(!etcdAvailable())('watchEvents resumes after drops without losing or repeating an event', () => {
+  const fx = useEtcd();
+
+  it.each(WATCH_TRANSPORTS)(
+    `${PUTS} puts under a watched prefix while etcd is SIGKILLed and restarted twice ($name)`,
+    async (transport) => {
+      const prefix = `resume-${transport.name}/`;
+      const sentinel = `${prefix}~end`;
+      const instruments = transport.options();
+      const watcher = fx.gen.createClient({ endpoints: fx.etcd.url, ...instruments.options });
+      const writer = fx.gen.createClient({ endpoints: fx.etcd.url });
+      const { header } = await writer.kv.range({ key: prefix });
+      const startRevision = (header?.revision ?? 0n) + 1n;
+
+      const events: { key: string; type: string; revision: bigint; version: bigint }[] = [];
+      const consumed = (async () => {
+        for await (const e of watcher.watchEvents({ key: prefix, prefix: true, startRevision })) {
+          const key = text(e.kv?.key);
+          if (key === sentinel) return;
+          events.push({ key, type: e.type, revision: e.kv?.modRevision ?? 0n, version: e.kv?.version ?? 0n });
+        }
+      })();
+
+      let acked = 0;
+      const keys = Array.from({ length: PUTS }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+      const queue = [...keys];
+      const writers = Array.from({ length: WRITERS }, async () => {
+        for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+          await createOnce(writer, key);
+          acked += 1;
+        }
+      });
+      const killer = (async () => {
+        for (const at of [PUTS * 0.3, PUTS * 0.65]) {
+          while (acked < at) await sleep(5);
+          await fx.etcd.kill('SIGKILL');
+          await sleep(300);
+          await fx.etcd.restart();
+        }
+      })();
+      await within(Promise.all([...writers, killer]), 50_000, 'the writers');
+      await createOnce(writer, sentinel);
+      await within(consumed, 20_000, 'the watch');
+      watcher.close();
+      writer.close();
+
+      expect(events).toHaveLength(PUTS);
+      expect(new Set(events.map((e) => e.key)).size).toBe(PUTS);
+      expect(new Set(events.map((e) => e.key))).toEqual(new Set(keys));
+      for (const e of events) expect([e.type, e.version]).toEqual(['PUT', 1n]);
+      for (let i = 1; i < events.length; i++) expect(events[i]!.revision).toBeGreaterThan(events[i - 1]!.revision);
+      // Each kill really broke the watch: it was opened again after each.
+      expect(transport.opened(instruments)).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it.each(WATCH_TRANSPORTS)(
+    'resumes after a graceful stop that ends the stream with an error chunk ($name)',
+    async (transport) => {
+      const prefix = `graceful-${transport.name}/`;
+      const instruments = transport.options();
+      const watcher = fx.gen.createClient({ endpoints: fx.etcd.url, ...instruments.options });
+      const writer = fx.gen.createClient({ endpoints: fx.etcd.url });
+      const seen: string[] = [];
+      const iterator = watcher.watchEvents({ key: prefix, prefix: true })[Symbol.asyncIterator]();
+      const nextKey = async (): Promise<string> => {
+        const { value } = await within(iterator.next(), 15_000, 'the next event');
+        return text(value?.kv?.key);
+      };
+      const first = nextKey();
+      await sleep(300); // the watch is created from "now": let it be
+      await writer.kv.put({ key: `${prefix}1`, value: 'x' });
+      seen.push(await first);
+      await fx.etcd.kill('SIGTERM');
+      await fx.etcd.restart();
+      await writer.kv.put({ key: `${prefix}2`, value: 'x' });
+      await writer.kv.put({ key: `${prefix}3`, value: 'x' });
+      seen.push(await nextKey(), await nextKey());
+      await iterator.return?.();
+      watcher.close();
+      writer.close();
+
+      expect(seen).toEqual([`${prefix}1`, `${prefix}2`, `${prefix}3`]);
+      expect(transport.opened(instruments)).toBeGreaterThanOrEqual(2);
+      const received =
+        transport.name === 'POST' ? instruments.fetch.watchBodies.join('\n') : instruments.ws.frames.join('\n');
+      expect(received).toContain('"error":{');
+    },
+  );
+});
