@@ -24,11 +24,13 @@ export function addCompatCommand(program: Command): Command {
   return program
     .command('compat')
     .description('Report what breaks between two etcd specs (both directions), or between a client spec and a live server')
-    .argument('[old]', 'the old side: a spec file or directory, or etcd@<version> ($ETCD_SPECS_DIR/v<version>/)')
+    .argument('[old]', 'the old side: a spec file or directory, or etcd@<version> ($ETCD_SPECS_DIR/v<version>/, else a verified download)')
     .argument('[new]', 'the new side, likewise')
     .option('--server <url>', 'check a client spec (--spec) against this live etcd instead (reads GET /version)')
     .option('--spec <file-or-dir>', 'with --server: the client spec, a file, a directory or etcd@<version> (repeatable)', collect)
     .option('--spec-dir <dir>', 'where versioned spec directories live (default: $ETCD_SPECS_DIR)')
+    .option('--cache-dir <dir>', 'where downloaded specs are kept (default: $XDG_CACHE_HOME/etcd-gateway-codegen)')
+    .option('--no-download', 'never download specs; fail when an etcd@<version> is not under --spec-dir')
     .addOption(new Option('--format <format>', 'the report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--fail-on <level>', 'exit 1 when a change at or above this level exists: ERR, WARN, INFO or none', 'ERR')
     .option('--direction <direction>', 'which judgements --fail-on reads: A (old client, new server), B (new client, old server) or both; with --server only A', 'both')
@@ -62,6 +64,8 @@ Examples:
         ...(next !== undefined ? { new: next } : {}),
         ...(server !== undefined ? { server, spec: opts['spec'] as string[] } : {}),
         ...(opts['specDir'] ? { specDir: opts['specDir'] as string } : {}),
+        ...(opts['cacheDir'] ? { cacheDir: opts['cacheDir'] as string } : {}),
+        ...(opts['download'] === false ? { download: false } : {}),
         prefix: opts['prefix'] as PrefixMode,
       });
       const color = process.stdout.isTTY === true && !process.env['NO_COLOR'];

@@ -23,23 +23,39 @@ export interface CompatOptions {
   readonly specDir?: string;
   /** How prefix findings are judged: `spec` (default: the client sends its spec's prefix) or `auto` (chosen at run time). */
   readonly prefix?: PrefixMode;
-  /** Resolve an `etcd@<version>` that is not found under `specDir`. */
+  /** Resolve an `etcd@<version>` that is not found under `specDir` (default: a verified download, as `generate` does). */
   readonly fetchVersion?: ResolveOptions['fetchVersion'];
+  /** Download specs of an `etcd@<version>` not found under `specDir` (default true). */
+  readonly download?: boolean;
+  /** Where downloaded specs are kept (default `$XDG_CACHE_HOME/etcd-gateway-codegen`). */
+  readonly cacheDir?: string;
   /** The fetch used to read the server's `/version` (default: the global one). */
   readonly fetch?: typeof fetch;
 }
 
 export async function compat(options: CompatOptions): Promise<CompatReport> {
   const prefixMode = checkPrefixMode(options.prefix);
+  const notes: string[] = [];
+  const sideOptions = { specDir: options.specDir, fetchVersion: downloader(options, notes) };
   if (options.server !== undefined) {
     if (options.old !== undefined || options.new !== undefined) throw new OptionError('--server', 'give either <old> <new> or --server with --spec, not both');
     const specs = typeof options.spec === 'string' ? [options.spec] : [...(options.spec ?? [])];
     if (specs.length === 0) throw new OptionError('--spec', 'with --server, give the client spec (a file, a directory or etcd@<version>)');
-    return compareWithServer({ server: options.server, client: await loadSide(specs, options), prefixMode, specDir: options.specDir, fetch: options.fetch });
+    const client = await loadSide(specs, sideOptions);
+    return compareWithServer({ server: options.server, client, prefixMode, specDir: options.specDir, fetch: options.fetch, notes });
   }
   if (options.old === undefined || options.new === undefined) throw new OptionError('<old> <new>', 'give two specs to compare (files, directories or etcd@<version>), or --server <url> --spec <client spec>');
-  const [old, next] = [await loadSide([options.old], options), await loadSide([options.new], options)];
-  return buildReport(old.side, next.side, compareModels(old.model, next.model, { prefixMode }), prefixMode);
+  const [old, next] = [await loadSide([options.old], sideOptions), await loadSide([options.new], sideOptions)];
+  return buildReport(old.side, next.side, compareModels(old.model, next.model, { prefixMode }), prefixMode, notes);
+}
+
+/** Like generate: an `etcd@<version>` not found locally is downloaded and verified (loaded only when needed). */
+function downloader(options: CompatOptions, notes: string[]): ResolveOptions['fetchVersion'] {
+  if (options.fetchVersion || options.download === false) return options.fetchVersion;
+  return async (version) => {
+    const { createSpecDownloader } = await import('../../spec/download.js');
+    return createSpecDownloader({ cacheDir: options.cacheDir, onNote: (note) => notes.push(note) })(version);
+  };
 }
 
 function checkPrefixMode(mode: string | undefined): PrefixMode {

@@ -23,6 +23,8 @@ export interface ServerCheck {
   readonly prefixMode: PrefixMode;
   readonly specDir?: string | undefined;
   readonly fetch?: typeof fetch | undefined;
+  /** Notes already taken (a download of the client spec). */
+  readonly notes?: readonly string[];
 }
 
 const NOT_APPLICABLE = 'not applicable: compat --server judges this client against that server (direction A) only';
@@ -36,14 +38,14 @@ export async function compareWithServer(check: ServerCheck): Promise<CompatRepor
   if (!found.dir) {
     const side: CompatSide = { label: url, version: null, files: [], prefix: null, server };
     const comparison = { changes: prefixOnly(check, version), notes: [] };
-    return buildReport(check.client.side, side, comparison, check.prefixMode, [found.note]);
+    return buildReport(check.client.side, side, comparison, check.prefixMode, [...(check.notes ?? []), found.note]);
   }
   const [set] = await resolveSpecSets({ specs: [found.dir] });
   const model = await modelOf(set!);
   const side: CompatSide = { ...describeSide(url, set!, model), server };
   const comparison = compareModels(check.client.model, model, { prefixMode: check.prefixMode, newServerVersion: version });
   const changes = [...prefixOnly(check, version), ...comparison.changes.filter((c) => !c.id.startsWith('prefix-')).map(directionAOnly)];
-  return buildReport(check.client.side, side, { changes, notes: comparison.notes }, check.prefixMode, found.note ? [found.note] : []);
+  return buildReport(check.client.side, side, { changes, notes: comparison.notes }, check.prefixMode, [...(check.notes ?? []), ...(found.note ? [found.note] : [])]);
 }
 
 function directionAOnly(change: Change): Change {

@@ -18,7 +18,10 @@ export interface LoadedSide {
 export async function loadSide(given: readonly string[], options: SideOptions): Promise<LoadedSide> {
   const versions = given.filter((g) => g.startsWith('etcd@')).map((g) => normalizeVersion('etcd@<version>', g));
   const paths = given.filter((g) => !g.startsWith('etcd@'));
-  const sets = await resolveSpecSets({ specs: paths, etcd: versions, specDir: options.specDir, fetchVersion: options.fetchVersion });
+  const sets = await resolveSpecSets({ specs: paths, etcd: versions, specDir: options.specDir, fetchVersion: options.fetchVersion }).catch((e: unknown) => {
+    // resolve names generate's flags; here the side was given as an argument.
+    throw e instanceof OptionError && (e.option === '--etcd' || e.option === '--spec') ? new OptionError(given.join(' '), e.reason) : e;
+  });
   if (sets.length !== 1) {
     throw new OptionError(given.join(' '), `one side must be one etcd version, but it holds ${sets.map((s) => s.version ?? '(unversioned)').join(', ')}`);
   }

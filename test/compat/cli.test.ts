@@ -3,11 +3,14 @@
  * the JSON schema, bad input, and help. In-process through main(); one run of the real executable.
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../generator/cli.js';
 import { compat, exitCodeFor } from '../../generator/index.js';
+import { startSpecServer } from '../helpers/spec-server.js';
 import { repoRoot, specDirOf, specsDir } from '../helpers/specs.js';
 
 let stdout: string;
@@ -59,7 +62,7 @@ describe('--fail-on and --direction', () => {
 
 describe('bad input exits 2', () => {
   it.each([
-    [['etcd@3.5.33', 'etcd@9.9.9'], /no specs for etcd 9\.9\.9/],
+    [['etcd@3.5.33', 'etcd@9.9.9', '--no-download'], /no specs for etcd 9\.9\.9/],
     [['etcd@3.5.33', 'etcd@3.6.14', '--fail-on', 'SEVERE'], /--fail-on: must be ERR, WARN, INFO or none/],
     [['etcd@3.5.33', 'etcd@3.6.14', '--direction', 'C'], /--direction: must be A, B or both/],
     [['etcd@3.5.33', 'etcd@3.6.14', '--format', 'xml'], /Allowed choices are text, markdown, json/],
@@ -132,6 +135,24 @@ describe('formats', () => {
     expect(report.old).toMatchObject({ version: '3.5.33', files: ['rpc.swagger.json', 'v3election.swagger.json', 'v3lock.swagger.json'] });
     expect(report.new).toMatchObject({ version: '3.6.14', files: ['rpc.swagger.json'] });
   });
+});
+
+it('an etcd@<version> not under --spec-dir is downloaded and verified, as generate --etcd does', async () => {
+  const [server, empty, cache] = await Promise.all([startSpecServer(), mkdtemp(join(tmpdir(), 'egc-empty-')), mkdtemp(join(tmpdir(), 'egc-cache-'))]);
+  const before = process.env['ETCD_SPECS_BASE_URL'];
+  process.env['ETCD_SPECS_BASE_URL'] = server.url;
+  try {
+    const report = await compat({ old: 'etcd@3.5.33', new: 'etcd@3.6.14', specDir: empty, cacheDir: cache });
+    expect(report.old.version).toBe('3.5.33');
+    expect(report.changes).toHaveLength(10);
+    expect(server.requests).toContain('/v3.6.14/Documentation/dev-guide/apispec/swagger/rpc.swagger.json');
+    expect(await main(['compat', 'etcd@3.5.33', 'etcd@3.4.99', '--spec-dir', empty, '--no-download'])).toBe(2);
+    expect(stderr).toMatch(/^error: etcd@3\.5\.33: no specs for etcd 3\.5\.33/);
+  } finally {
+    if (before === undefined) delete process.env['ETCD_SPECS_BASE_URL'];
+    else process.env['ETCD_SPECS_BASE_URL'] = before;
+    await Promise.all([server.close(), rm(empty, { recursive: true, force: true }), rm(cache, { recursive: true, force: true })]);
+  }
 });
 
 describe('help', () => {
