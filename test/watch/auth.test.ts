@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdError, type Event } from '../../generated/index.js';
 import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
-import { sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
+import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
 
 const ROOT = ['--user', 'root:rootpw'];
 
 describe.skipIf(!etcdAvailable())('watchEvents under auth (--auth-token-ttl 2)', () => {
   const fx = useEtcd({ authTokenTtl: 2 });
   const put = (key: string, value: string): Promise<string> => etcdctl([...ROOT, 'put', key, value], fx.etcd.url);
+  const watchers = () => metric(fx.etcd.url, 'etcd_debugging_mvcc_watcher_total');
 
   beforeAll(async () => {
     for (const args of [
@@ -47,7 +48,7 @@ describe.skipIf(!etcdAvailable())('watchEvents under auth (--auth-token-ttl 2)',
   it('keeps delivering after idling past the token TTL and after a restart forces re-creation', async () => {
     const iterator = alice.watchEvents({ key: 'a/', prefix: true })[Symbol.asyncIterator]();
     const first = nextKey(iterator);
-    await sleep(500);
+    await eventually(watchers, (n) => n === 1); // created, from "now"
     await put('a/1', 'x');
     expect(await first).toBe('a/1');
     const authenticationsBefore = instruments.fetch.count('/auth/authenticate');
@@ -67,11 +68,12 @@ describe.skipIf(!etcdAvailable())('watchEvents under auth (--auth-token-ttl 2)',
   });
 
   it('a new watch after the client idled past the TTL authenticates again', async () => {
+    await eventually(watchers, (n) => n === 0);
     await sleep(3_000);
     const before = instruments.fetch.count('/auth/authenticate');
     const iterator = alice.watchEvents({ key: 'a/idle' })[Symbol.asyncIterator]();
     const first = nextKey(iterator);
-    await sleep(1_000);
+    await eventually(watchers, (n) => n === 1); // created once the expired token was replaced
     await put('a/idle', 'x');
     expect(await first).toBe('a/idle');
     await iterator.return?.();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { etcdAvailable } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
-import { sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
+import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
 
 const PUTS = 2_000;
 const WRITERS = 4;
@@ -92,8 +92,10 @@ describe.skipIf(!etcdAvailable())('watchEvents resumes after drops without losin
         const { value } = await within(iterator.next(), 15_000, 'the next event');
         return text(value?.kv?.key);
       };
+      const watchers = () => metric(fx.etcd.url, 'etcd_debugging_mvcc_watcher_total');
+      await eventually(watchers, (n) => n === 0);
       const first = nextKey();
-      await sleep(300); // the watch is created from "now": let it be
+      await eventually(watchers, (n) => n === 1); // created, from "now"
       await writer.kv.put({ key: `${prefix}1`, value: 'x' });
       seen.push(await first);
       await fx.etcd.kill('SIGTERM');
