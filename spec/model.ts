@@ -43,7 +43,10 @@ export interface Field {
   readonly type: FieldType;
   readonly repeated: boolean;
   readonly description?: string;
-  /** The etcd versions that have this field, when the model spans several and not all have it. */
+  /**
+   * The etcd versions that have this field, when the model spans several and not every version that has its
+   * message has the field (a field of a message new in 3.5 is marked only if some 3.5+ version lacks it).
+   */
   readonly versions?: readonly string[];
 }
 
@@ -60,6 +63,7 @@ export interface Message {
 
 export interface EnumValue {
   readonly name: string;
+  /** The etcd versions that have this value, when not every version that has its enum does. */
   readonly versions?: readonly string[];
 }
 

@@ -36,7 +36,7 @@ function outputInterface(m: Message, options: EmitOptions, versions: readonly st
     name: m.name,
     isExported: true,
     docs: jsDoc(m.description, versionNote(m.versions, versions)),
-    properties: m.fields.map((f) => property(f, outputType(f, options), f.type.kind === 'message' && !f.repeated, versions)),
+    properties: m.fields.map((f) => property(f, outputType(f, options), f.type.kind === 'message' && !f.repeated, fieldNote(m, f, versions))),
   };
 }
 
@@ -46,19 +46,24 @@ function inputTypes(m: Message, usage: Usage, imports: Imports, versions: readon
     name: inputTypeName(m.name),
     isExported: true,
     docs: jsDoc(m.description, versionNote(m.versions, versions)),
-    properties: m.fields.map((f) => property(f, inputType(f, imports), true, versions)),
+    properties: m.fields.map((f) => property(f, inputType(f, imports), true, fieldNote(m, f, versions))),
   };
   if (usage.output.has(m.name)) return [input];
   return [input, { kind: StructureKind.TypeAlias, name: m.name, isExported: true, type: inputTypeName(m.name), docs: jsDoc(`What you pass: see {@link ${inputTypeName(m.name)}}.`) }];
 }
 
-function property(f: Field, type: string, optional: boolean, versions: readonly string[]): PropertySignatureStructure {
+/** A field is in the versions its message is in, unless it says otherwise. */
+function fieldNote(m: Message, f: Field, versions: readonly string[]): string | undefined {
+  return versionNote(f.versions ?? m.versions, versions);
+}
+
+function property(f: Field, type: string, optional: boolean, note: string | undefined): PropertySignatureStructure {
   return {
     kind: StructureKind.PropertySignature,
     name: propertyName(f.name),
     type: optional ? `${type} | undefined` : type,
     hasQuestionToken: optional,
-    docs: jsDoc(f.description, f.name !== f.wireName ? `Wire name: \`${f.wireName}\`.` : undefined, versionNote(f.versions, versions)),
+    docs: jsDoc(f.description, f.name !== f.wireName ? `Wire name: \`${f.wireName}\`.` : undefined, note),
   };
 }
 

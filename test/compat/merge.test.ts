@@ -83,7 +83,10 @@ describe('generate --etcd 3.4.45 --etcd 3.6.14', () => {
     const services = readFileSync(join(dir, 'services.ts'), 'utf8');
     expect(services).toMatch(/`POST <prefix>\/auth\/status`\.\n\s+\*\n\s+\* @since etcd 3\.6\.14 \(not in 3\.4\.45\)/);
     expect(services).toContain('On etcd 3.4.45: `/maintenance/hash`.');
-    expect(readFileSync(join(dir, 'models.ts'), 'utf8')).toMatch(/linearizable\?: boolean \| undefined;/);
+    const models = readFileSync(join(dir, 'models.ts'), 'utf8');
+    expect(models).toMatch(/\/\*\* @since etcd 3\.6\.14 \(not in 3\.4\.45\) \*\/\n\s+linearizable\?: boolean \| undefined;/);
+    // A field of a message only 3.6 has is not in every version either.
+    expect(models).toMatch(/version is the target version to downgrade\.\n\s+\*\n\s+\* @since etcd 3\.6\.14 \(not in 3\.4\.45\)\n\s+\*\/\n\s+version\?: string \| undefined;/);
     expect(readFileSync(join(dir, 'client.ts'), 'utf8')).toContain('createVersionedTransport(createTransport(options), VERSION_TABLE, options)');
     expect(typeCheck(dir)).toEqual([]);
   }, 120_000);
