@@ -142,3 +142,55 @@ describe('roles decide the level', () => {
     expect(unary.text).toContain('error body of 41 operations');
   });
 });
+
+describe('the other direction, and shapes no shared spec pair shows', () => {
+  it('an operation removed breaks old clients (A), not new ones', async () => {
+    const status = (await changesBetween('3.5.33', '3.4.45')).find((c) => c.operation === 'POST /auth/status')!;
+    expect(status).toMatchObject({ id: 'operation-removed', from: 'Auth.AuthStatus', level: { A: 'ERR', B: 'INFO' } });
+    expect(status.reason.A).toBe('etcd 3.4.45 does not serve POST /auth/status: every call of auth.status fails with 404 (UNIMPLEMENTED)');
+  });
+
+  it('enum values removed: a client that sends one is rejected; a client that lacks one may receive it', async () => {
+    const changes = await changesBetween('3.3.12', '3.2.32');
+    expect(changes.find((c) => c.value === 'LEASE')).toMatchObject({ id: 'enum-value-removed', level: { A: 'WARN', B: 'INFO' } });
+    const corrupt = changes.find((c) => c.value === 'CORRUPT')!;
+    expect(corrupt).toMatchObject({ id: 'enum-value-removed', level: { A: 'WARN', B: 'WARN' } });
+    expect(corrupt.reason.A).toContain('etcd 3.2.32 does not know CORRUPT');
+    expect(corrupt.reason.B).toContain('etcd 3.3.12 may send CORRUPT');
+  });
+
+  it('a message renamed with the same shape is INFO, and so is the operation that now names it', () => {
+    const fields = { key: { type: 'string', format: 'byte' }, limit: { type: 'string', format: 'int64' } };
+    const at = (request: string) => [{ path: '/v3/foo/get', operationId: 'Get', tag: 'Foo', request }];
+    const old = buildModel([{ ...spec('rpc.swagger.json', at('etcdserverpbGetRequest'), { etcdserverpbGetRequest: { type: 'object', properties: fields } }), version: '3.8.0' }]);
+    const next = buildModel([{ ...spec('rpc.swagger.json', at('etcdserverpbFetchRequest'), { etcdserverpbFetchRequest: { type: 'object', properties: fields } }), version: '3.9.0' }]);
+    const changes = compareModels(old, next).changes;
+    expect(changes.map((c) => [c.id, subjectOf(c), c.level.A, c.level.B])).toEqual([
+      ['operation-signature-changed', 'POST /foo/get', 'INFO', 'INFO'],
+      ['message-renamed', 'etcdserverpbFetchRequest', 'INFO', 'INFO'],
+    ]);
+    expect(changes[1]).toMatchObject({ from: 'etcdserverpbGetRequest', to: 'etcdserverpbFetchRequest' });
+    expect(changes[1]!.reason.A).toContain('the generated type GetRequest becomes FetchRequest');
+  });
+
+  it('a definition moved to another proto package keeps its generated name: a rename of the spec name only', () => {
+    const fields = { key: { type: 'string', format: 'byte' } };
+    const at = (request: string) => [{ path: '/v3/foo/get', operationId: 'Get', tag: 'Foo', request }];
+    const old = buildModel([{ ...spec('rpc.swagger.json', at('etcdserverpbGetRequest'), { etcdserverpbGetRequest: { type: 'object', properties: fields } }), version: '3.8.0' }]);
+    const next = buildModel([{ ...spec('rpc.swagger.json', at('etcdv4pbGetRequest'), { etcdv4pbGetRequest: { type: 'object', properties: fields } }), version: '3.9.0' }]);
+    const [change] = compareModels(old, next).changes;
+    expect(change).toMatchObject({ id: 'message-renamed', from: 'etcdserverpbGetRequest', to: 'etcdv4pbGetRequest', level: { A: 'INFO', B: 'INFO' } });
+    expect(change!.reason.A).toContain('the generated type stays GetRequest');
+  });
+
+  it('a streaming description and a stream that stops streaming differ: only the second is ERR', () => {
+    const at = (streamOut: 'bare' | 'envelope' | undefined) => [{ path: '/v3/foo/watch', operationId: 'Watch', tag: 'Foo', ...(streamOut ? { streamOut } : {}) }];
+    const model = (streamOut: 'bare' | 'envelope' | undefined, version: string) => buildModel([{ ...spec('rpc.swagger.json', at(streamOut), {}), version }]);
+    expect(compareModels(model('bare', '3.8.0'), model('envelope', '3.9.0')).changes.map((c) => [c.id, c.level.A, c.level.B])).toEqual([
+      ['stream-envelope-changed', 'INFO', 'INFO'],
+      ['error-body-changed', 'INFO', 'INFO'],
+    ]);
+    expect(compareModels(model('bare', '3.8.0'), model(undefined, '3.9.0')).changes.map((c) => [c.id, c.level.A, c.level.B])).toEqual([['operation-signature-changed', 'ERR', 'ERR']]);
+  });
+});
+
