@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { OptionError } from '../../spec/errors.js';
 import type { ApiModel } from '../../spec/model.js';
 import { resolveSpecSets } from '../../spec/resolve.js';
-import { compareVersions } from '../../spec/versions.js';
+import { compareVersions, servedPrefixes } from '../../spec/versions.js';
 import { compareModels } from './compare.js';
 import { createContext } from './context.js';
 import { comparePrefixes } from './prefixes.js';
@@ -57,7 +57,7 @@ function prefixOnly(check: ServerCheck, version: string): Change[] {
   const empty: ApiModel = { sources: [], versions: [version], services: [], messages: [], enums: [], notes: [] };
   const ctx = createContext(check.client.model, empty, { prefixMode: check.prefixMode, newServerVersion: version });
   const { changes } = comparePrefixes(ctx);
-  return changes.filter((c) => c.id === 'prefix-not-served' && c.level.A !== 'INFO').map((c) => ({ ...directionAOnly(c), to: `served: ${version}` }));
+  return changes.filter((c) => c.id === 'prefix-not-served' && c.level.A !== 'INFO').map((c) => ({ ...directionAOnly(c), to: servedPrefixes(version).join(', ') }));
 }
 
 async function readServerVersion(url: string, fetchImpl: typeof fetch): Promise<string> {
