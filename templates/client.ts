@@ -80,7 +80,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
     module: './runtime/snapshot.js',
     factory: 'createSaveSnapshot',
     type: 'SaveSnapshot',
-    doc: 'Write a verified snapshot to a sink in constant memory, e.g. `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path)))` in Node.',
+    doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
   },
 ];
 

@@ -2,6 +2,7 @@
 // holding the SHA-256 of everything before it. These helpers pass the blobs on one at a time, so memory stays
 // constant whatever the database size, and check that checksum. The bytes they deliver, checksum included, are
 // exactly what `etcdctl snapshot save` writes: `etcdctl snapshot restore` accepts the file and checks it again.
+import { readAhead } from './read-ahead.js';
 import { createSha256, toHex } from './sha256.js';
 import type { CallOptions, Transport } from './transport.js';
 
@@ -37,6 +38,8 @@ export type SnapshotBlobs = (options?: CallOptions) => AsyncGenerator<Uint8Array
 export type SaveSnapshot = (sink: SnapshotSink, options?: CallOptions) => Promise<SnapshotSummary>;
 
 const CHECKSUM_SIZE = 32;
+/** Chunks read ahead of a slow sink: 32 blobs of 32 KiB, 1 MiB at most. */
+const READ_AHEAD_CHUNKS = 32;
 
 /** The snapshot's trailing checksum is missing or does not match the bytes received. */
 export class SnapshotChecksumError extends Error {
@@ -56,7 +59,8 @@ export class SnapshotChecksumError extends Error {
 /**
  * The blobs of decoded snapshot chunks (e.g. `client.maintenance.snapshot({})`), checksum blob included. Each
  * blob is delivered once the next one has arrived, so the checksum blob comes only after it has been verified;
- * a missing or wrong checksum throws SnapshotChecksumError instead. `onVerified` receives the summary.
+ * a missing or wrong checksum throws SnapshotChecksumError instead. `onVerified` receives the summary. Up to
+ * 32 chunks are read ahead of a consumer that awaits between blobs (see read-ahead.ts).
  */
 export async function* verifiedSnapshotBlobs(
   chunks: AsyncIterable<SnapshotChunk>,
@@ -65,7 +69,7 @@ export async function* verifiedSnapshotBlobs(
   const hash = createSha256();
   let size = 0;
   let held: Uint8Array | undefined;
-  for await (const { blob } of chunks) {
+  for await (const { blob } of readAhead(chunks, READ_AHEAD_CHUNKS)) {
     if (blob.length === 0) continue;
     if (held !== undefined) {
       hash.update(held);
@@ -94,12 +98,14 @@ export async function* verifiedSnapshotBlobs(
 /**
  * Writes decoded snapshot chunks to `sink` one blob at a time, waiting for each write, and verifies the checksum.
  * A WritableStream is closed on success and aborted on failure (delete the partial file then); a plain
- * `{ write }` sink is only written to. In Node, write to a file with backpressure:
+ * `{ write }` sink is only written to, and a promise it returns is awaited. In Node, write to a file with
+ * backpressure and a 1 MiB buffer: with the default 16 KiB, every write waits an event-loop turn, and Node 20's
+ * fetch then slows down and buffers what etcd sends meanwhile (see read-ahead.ts):
  *
  * ```ts
  * import { createWriteStream } from 'node:fs';
  * import { Writable } from 'node:stream';
- * await client.saveSnapshot(Writable.toWeb(createWriteStream('backup.db')));
+ * await client.saveSnapshot(Writable.toWeb(createWriteStream('backup.db', { highWaterMark: 1 << 20 })));
  * ```
  */
 export async function writeSnapshot(chunks: AsyncIterable<SnapshotChunk>, sink: SnapshotSink): Promise<SnapshotSummary> {
