@@ -35,9 +35,7 @@ export function createScope(
       abort(parent.reason);
       break;
     }
-    const onAbort = (): void => abort(parent.reason);
-    parent.addEventListener('abort', onAbort, { once: true });
-    cleanups.push(() => parent.removeEventListener('abort', onAbort));
+    cleanups.push(follow(parent, abort));
   }
   let deadline: number | undefined;
   if (timeoutMs !== undefined && !controller.signal.aborted) {
@@ -46,6 +44,35 @@ export function createScope(
     cleanups.push(() => clearTimeout(timer));
   }
   return { signal: controller.signal, deadline, abort, dispose };
+}
+
+/**
+ * The scopes following each parent signal. A parent gets one 'abort' listener however many scopes follow it: a
+ * client's close() signal is the parent of every call in flight, and adding and removing an EventTarget listener
+ * per call costs more than the rest of the call's bookkeeping (and warns past 10 concurrent calls in Node).
+ */
+const followers = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+/** Calls `abort(parent.reason)` when `parent` aborts; returns the function that stops following it. */
+function follow(parent: AbortSignal, abort: (reason: unknown) => void): () => void {
+  let scopes = followers.get(parent);
+  if (scopes === undefined) {
+    const created = new Set<(reason: unknown) => void>();
+    followers.set(parent, created);
+    parent.addEventListener(
+      'abort',
+      () => {
+        followers.delete(parent);
+        for (const follower of [...created]) follower(parent.reason);
+      },
+      { once: true },
+    );
+    scopes = created;
+  }
+  const follower = (reason: unknown): void => abort(reason);
+  scopes.add(follower);
+  const following = scopes;
+  return () => following.delete(follower);
 }
 
 function timeoutReason(ms: number): Error {
