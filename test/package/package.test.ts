@@ -178,6 +178,14 @@ describe('the packed tarball', () => {
 });
 
 describe('a consumer project', () => {
+  it('runs the installed bin: --version is the package version, --help lists the commands with examples', async () => {
+    const version = await codegen(['--version']);
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')).version);
+    const help = await codegen(['help', 'generate']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+  }, 30_000);
+
   it('generates from etcd-gateway-codegen.config.json, downloading the specs once into the cache', async () => {
     await writeFile(join(consumer, 'etcd-gateway-codegen.config.json'), JSON.stringify(QUICK_START_CONFIG, null, 2));
     const run = await codegen(['generate']);
