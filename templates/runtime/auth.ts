@@ -2,6 +2,7 @@
 // authentication among concurrent calls, and can drop a token the server rejected (expired) to fetch a new one.
 import { raceSignal } from './signals.js';
 import type { Prefix } from './endpoints.js';
+import type { EtcdError } from './errors.js';
 
 export type AuthOptions = { name: string; password: string } | { token: string };
 
@@ -37,4 +38,13 @@ export function createTokenSource(auth: AuthOptions | undefined, authenticate: A
       return true;
     },
   };
+}
+
+/**
+ * The server rejected the token (expired or unknown). KV, lease and auth routes answer 401/UNAUTHENTICATED, but
+ * etcd 3.4's v3lock and v3election routes answer 500/UNKNOWN "etcdserver: invalid auth token", and the snapshot
+ * stream 500/UNKNOWN "auth: invalid auth token" (measured on 3.4.23).
+ */
+export function isInvalidTokenError(error: EtcdError): boolean {
+  return error.code === 16 || /\binvalid auth token\b/.test(error.message);
 }

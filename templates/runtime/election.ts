@@ -163,7 +163,9 @@ class Election implements LeaderElection {
     let seen: bigint | undefined;
     for (let failures = 0; ; ) {
       try {
+        let received = false;
         for await (const { kv } of this.api.election.observe({ name: this.name }, callOptions)) {
+          received = true;
           if (kv === undefined) continue;
           const leader = toLeader(kv);
           failures = 0;
@@ -172,11 +174,18 @@ class Election implements LeaderElection {
           yield leader;
         }
         if (++failures > MAX_REOPENS) return; // the server keeps ending the stream
+        // etcd 3.4 answers an expired token on Observe with an empty 200 stream: re-authenticate before reopening.
+        if (!received) await this.dropToken(options.signal);
       } catch (error) {
         if (options.signal?.aborted || !isUnavailable(error) || ++failures > MAX_REOPENS) throw error;
       }
       await sleep(RETRY_DELAY_MS * 2 ** Math.min(failures, 3), options.signal ?? new AbortController().signal);
     }
+  }
+
+  private async dropToken(signal: AbortSignal | undefined): Promise<void> {
+    const token = await this.api.transport.token(undefined, signal).catch(() => undefined);
+    if (token !== undefined) this.api.transport.invalidateToken(token);
   }
 
   private forget(candidacy: Candidacy): void {

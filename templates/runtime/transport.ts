@@ -1,6 +1,6 @@
 // The transport every generated service calls: POSTs wire JSON to the etcd gateway, picks the prefix per
 // endpoint, authenticates, applies deadlines, fails over between endpoints, and turns error bodies into EtcdError.
-import { createTokenSource, type AuthOptions, type TokenSource } from './auth.js';
+import { createTokenSource, isInvalidTokenError, type AuthOptions, type TokenSource } from './auth.js';
 import {
   fetchServerVersion,
   normalizeEndpoint,
@@ -224,7 +224,7 @@ class GatewayTransport implements Transport {
     const response = await this.post(endpoint, prefix, op, payload, token, scope);
     if (response.ok) return response;
     const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix);
-    if (error.code !== 16 || token === undefined || !this.tokens.invalidate(token)) throw error;
+    if (!isInvalidTokenError(error) || token === undefined || !this.tokens.invalidate(token)) throw error;
     const fresh = await this.tokens.get(endpoint, prefix, scope.signal);
     const retried = await this.post(endpoint, prefix, op, payload, fresh, scope);
     if (retried.ok) return retried;
