@@ -44,7 +44,11 @@ export async function withFailover<T>(
     try {
       return await run(attempt);
     } catch (error) {
-      if (plan.signal.aborted) throw plan.signal.reason;
+      if (plan.signal.aborted) {
+        // Out of time on this endpoint (a hung member): the next call starts on another one.
+        if (isDeadline(plan.signal.reason) && ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
+        throw plan.signal.reason;
+      }
       const verdict = classify(error, attempt.sent);
       if (verdict === 'fatal') throw error;
       failures.delete(attempt.endpoint);
@@ -58,6 +62,11 @@ export async function withFailover<T>(
       tried.clear();
     }
   }
+}
+
+/** The reason the transport aborts a call with when its deadline passes: DEADLINE_EXCEEDED. */
+function isDeadline(reason: unknown): boolean {
+  return reason instanceof EtcdError && reason.code === 4;
 }
 
 /** The current endpoint, or the first one after it not yet tried in this round. */

@@ -55,6 +55,7 @@ export class LeaseLostError extends Error {
 }
 
 const RETRY_DELAY_MS = 500;
+const MIN_ATTEMPT_MS = 1_000;
 
 export interface LeaseHelperApi {
   readonly transport: Transport;
@@ -146,7 +147,9 @@ class Keeper implements LeaseKeeper {
     const remaining = this.expiresAt - sentAt;
     if (remaining <= 0) return this.lose(`no keepalive succeeded within its TTL of ${this.ttl} s`, this.lastError);
     try {
-      const ttl = await keepAliveOnce(this.lease, this.id, { signal: this.calls.signal, timeoutMs: remaining });
+      // One attempt gets at most a keepalive interval, so a hung member leaves time to retry on another one.
+      const timeoutMs = Math.min(remaining, Math.max(MIN_ATTEMPT_MS, this.interval()));
+      const ttl = await keepAliveOnce(this.lease, this.id, { signal: this.calls.signal, timeoutMs });
       if (this.signal.aborted) return;
       if (ttl <= 0) return this.lose('etcd answered TTL 0 (revoked or expired)');
       this.ttl = ttl;
