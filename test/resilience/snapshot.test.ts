@@ -1,4 +1,4 @@
-// Snapshots: a database of more than 50 MB saved to a file by a child process whose memory stays far below the
+// Snapshots: a database of about 100 MB saved to a file by a child process whose memory stays far below the
 // snapshot's size, the file checked byte for byte (etcd's trailing sha256, and `etcdctl snapshot status`), and
 // the checksum check itself on fake chunk streams.
 import { execFile } from 'node:child_process';
@@ -19,6 +19,8 @@ import {
 } from '../../templates/runtime/snapshot.js';
 
 const MiB = 1 << 20;
+/** 1 MiB values: etcd's bbolt file, and so its snapshot, comes to ~1.3 MB per value. */
+const VALUES = 76;
 const dir = mkdtempSync(join(tmpdir(), 'snapshot-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -79,14 +81,14 @@ describe('snapshot checksum (fake chunk streams)', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('saveSnapshot of a >50 MB database on etcd 3.4.23', () => {
+describe.skipIf(!etcdAvailable())('saveSnapshot of a ~100 MB database on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   it('writes it with memory far below its size, and etcd’s checksum verified', async () => {
     const value = randomBytes(MiB);
     let next = 0;
     const writer = async (): Promise<void> => {
-      for (let i = next++; i < 44; i = next++) {
+      for (let i = next++; i < VALUES; i = next++) {
         value.writeUInt32BE(i, 0); // distinct values, so nothing can be shared
         await fx.client.kv.put({ key: `big/${i}`, value: Uint8Array.from(value) });
       }
@@ -101,11 +103,12 @@ describe.skipIf(!etcdAvailable())('saveSnapshot of a >50 MB database on etcd 3.4
     );
     const result = JSON.parse(stdout) as { size: number; sha256: string; rssGrowth: number; liveGrowth: number };
     const fileSize = statSync(file).size;
-    expect(result.size).toBeGreaterThan(50_000_000);
+    expect(result.size).toBeGreaterThan(80_000_000);
     expect(fileSize).toBe(result.size + 32); // the database, then etcd's sha256 of it, as `etcdctl snapshot save`
     expect(await fileSha256(file, result.size)).toBe(result.sha256);
 
-    // Buffering the snapshot would keep at least its size alive; streaming keeps a few MB.
+    // Buffering the snapshot would keep at least its size alive; streaming keeps ~10 MB live. RSS grows by a
+    // roughly constant 10-35 MB (the young generation, allocator slack, fetch's own buffers under CPU load).
     expect(result.liveGrowth).toBeLessThan(result.size / 4);
     expect(result.rssGrowth).toBeLessThan(result.size / 2);
 
@@ -114,6 +117,6 @@ describe.skipIf(!etcdAvailable())('saveSnapshot of a >50 MB database on etcd 3.4
       totalSize: number;
     };
     expect(status.totalSize).toBe(result.size);
-    expect(status.totalKey).toBeGreaterThanOrEqual(44);
+    expect(status.totalKey).toBeGreaterThanOrEqual(VALUES);
   }, 120_000);
 });
