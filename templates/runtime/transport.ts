@@ -26,6 +26,11 @@ export interface ClientOptions {
   timeoutMs?: number;
   headers?: Record<string, string>;
   requireLeader?: boolean;
+  /**
+   * Send each call's deadline as `Grpc-Timeout` so etcd stops working on it too (default: true, but false in a
+   * browser, where etcd's CORS answer does not allow the header). The client enforces the deadline either way.
+   */
+  deadlineHeader?: boolean;
   retry?: { deadlineMs?: number; initialBackoffMs?: number; maxBackoffMs?: number };
   /** The WebSocket class watches share one socket per endpoint through (default: the global one); null: POSTs. */
   WebSocket?: WebSocketConstructor | null;
@@ -86,12 +91,14 @@ class GatewayTransport implements Transport {
   private readonly versions = new Map<string, Promise<string>>();
   private readonly prefixes = new Map<string, Prefix>();
   private readonly tokens: TokenSource;
+  private readonly deadlineHeader: boolean;
 
   constructor(options: ClientOptions) {
     checkOptions(options);
     this.options = options;
     this.endpoints = normalizeEndpoints(options.endpoints);
     this.ring = { endpoints: this.endpoints, current: 0 };
+    this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
     this.postHeaders = {
       'Content-Type': 'application/json',
       ...options.headers,
@@ -241,7 +248,7 @@ class GatewayTransport implements Transport {
   ): Promise<Response> {
     const headers: Record<string, string> = { ...this.postHeaders };
     if (token !== undefined) headers['Authorization'] = token;
-    if (scope.deadline !== undefined) headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
+    if (scope.deadline !== undefined && this.deadlineHeader) headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
     const fetchImpl = this.options.fetch ?? globalThis.fetch; // called unbound: a browser's fetch needs no `this`
     return fetchImpl(endpoint + prefix + op.route, { method: 'POST', headers, body: payload, signal: scope.signal });
   }

@@ -122,6 +122,22 @@ describe('unary requests', () => {
     expect(g.calls()[1]?.headers['grpc-timeout']).toBeUndefined();
   });
 
+  it('keeps the deadline client-side only with deadlineHeader: false (the default in a browser: CORS)', async () => {
+    const g = await gateway({ '/kv/range': ok });
+    await transport({ endpoints: g.url, timeoutMs: 5000, deadlineHeader: false }).unary(RANGE, {});
+    expect(g.calls()[0]?.headers['grpc-timeout']).toBeUndefined();
+    const browserish = globalThis as { document?: unknown };
+    browserish.document = {};
+    try {
+      await transport({ endpoints: g.url, timeoutMs: 5000 }).unary(RANGE, {});
+    } finally {
+      delete browserish.document;
+    }
+    expect(g.calls()[1]?.headers['grpc-timeout']).toBeUndefined();
+    await transport({ endpoints: g.url, timeoutMs: 5000 }).unary(RANGE, {});
+    expect(g.calls()[2]?.headers['grpc-timeout']).toMatch(/^\d+m$/);
+  });
+
   it('turns a 3.4 error body into an EtcdError with its context', async () => {
     const g = await gateway({ '/kv/put': (_, res) => sendGrpcError(res, 400, 3, 'etcdserver: key is not provided') });
     const t = transport({ endpoints: g.url });
