@@ -141,7 +141,10 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       isExported: true,
       parameters: [{ name: 'options', type: client.optionsType }],
       returnType: 'EtcdClient',
-      docs: jsDoc('Create a client. `endpoints` may list every member of the cluster; the path prefix is chosen from `GET /version` unless given.'),
+      docs: jsDoc(
+        'Create a client. `endpoints` may list every member of the cluster; the path prefix is chosen from `GET /version` unless given. ' +
+          'It builds every service, so a bundle keeps all of them; for only some, e.g. `createKvService(createTransport(options))`.',
+      ),
       statements: [body],
     },
   ];
@@ -164,6 +167,8 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.bytes, ['bytesToText', 'prefixRangeEnd', 'textToBytes']),
     reexport(RUNTIME.codec, ['BytesInput'], true),
     reexport(RUNTIME.int64, ['Int64Input'], true),
+    // With the exported create<Service>Service factories: a client of only the services a bundle uses.
+    reexport(RUNTIME.transport, ['createTransport']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
     reexport('./runtime/watch.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
     reexport('./runtime/websocket.js', ['WebSocketConstructor', 'WebSocketLike'], true),
