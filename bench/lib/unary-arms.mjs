@@ -1,0 +1,71 @@
+// The three ways the unary benchmark talks to etcd: the generated client, a hand-written fetch loop sending the
+// same JSON to the same gateway, and etcd3 (gRPC). Each arm offers put(i) and range(i) on key i.
+import { randomBytes } from 'node:crypto';
+
+export const KEYS = 1000;
+export const VALUE_BYTES = 64;
+const keyOf = (i) => `bench/unary/${String(i % KEYS).padStart(4, '0')}`;
+const value = randomBytes(VALUE_BYTES);
+
+export function generatedArm(createClient, url) {
+  const client = createClient({ endpoints: url });
+  return {
+    id: 'generated',
+    label: 'generated client',
+    put: (i) => client.kv.put({ key: keyOf(i), value }),
+    range: async (i) => {
+      const res = await client.kv.range({ key: keyOf(i) });
+      if (res.kvs.length !== 1) throw new Error(`generated: ${keyOf(i)} not found`);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** What a user would write by hand with fetch: base64 the key and value, POST JSON, read the JSON answer. */
+export function fetchArm(url) {
+  const post = async (route, body) => {
+    const res = await fetch(`${url}/v3${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`fetch ${route}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const b64 = (text) => Buffer.from(text).toString('base64');
+  return {
+    id: 'fetch',
+    label: 'hand-written fetch',
+    put: (i) => post('/kv/put', { key: b64(keyOf(i)), value: value.toString('base64') }),
+    range: async (i) => {
+      const res = await post('/kv/range', { key: b64(keyOf(i)) });
+      if (res.kvs?.length !== 1) throw new Error(`fetch: ${keyOf(i)} not found`);
+    },
+    close: () => undefined,
+  };
+}
+
+export function etcd3Arm(Etcd3, url) {
+  const client = new Etcd3({ hosts: url });
+  return {
+    id: 'etcd3',
+    label: 'etcd3 (gRPC)',
+    put: (i) => client.put(keyOf(i)).value(value).exec(),
+    range: async (i) => {
+      const got = await client.get(keyOf(i)).buffer();
+      if (got === null) throw new Error(`etcd3: ${keyOf(i)} not found`);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** `total` operations by `concurrency` workers pulling the next index; resolves to ops per second. */
+export async function drive(op, total, concurrency, offset = 0) {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < total; i = next++) await op(offset + i);
+  };
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return total / (Number(process.hrtime.bigint() - start) / 1e9);
+}
