@@ -2,7 +2,7 @@
  * emitModels: one interface per message (decoded and input forms) and one union type per enum.
  */
 import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatureStructure, type StatementStructures } from 'ts-morph';
-import type { ApiModel, Enum, Field, FieldType, Message } from '../spec/model.js';
+import type { ApiModel, Enum, Field, FieldType, Message, ScalarKind } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { EmitOptions } from './options.js';
 import { Imports, RUNTIME } from './imports.js';
@@ -80,19 +80,7 @@ function outputItemType(t: FieldType, options: EmitOptions): string {
     case 'json':
       return 'unknown';
     case 'scalar':
-      switch (t.scalar) {
-        case 'bytes':
-          return 'Uint8Array';
-        case 'string':
-          return 'string';
-        case 'bool':
-          return 'boolean';
-        case 'int64':
-        case 'uint64':
-          return options.int64 === 'string' ? 'string' : 'bigint';
-        default:
-          return 'number';
-      }
+      return scalarType(t.scalar, () => 'Uint8Array', () => (options.int64 === 'string' ? 'string' : 'bigint'));
   }
 }
 
@@ -110,19 +98,24 @@ function inputItemType(t: FieldType, imports: Imports): string {
     case 'json':
       return 'unknown';
     case 'scalar':
-      switch (t.scalar) {
-        case 'bytes':
-          return imports.type(RUNTIME.codec, 'BytesInput');
-        case 'string':
-          return 'string';
-        case 'bool':
-          return 'boolean';
-        case 'int64':
-        case 'uint64':
-          return imports.type(RUNTIME.int64, 'Int64Input');
-        default:
-          return 'number';
-      }
+      return scalarType(t.scalar, () => imports.type(RUNTIME.codec, 'BytesInput'), () => imports.type(RUNTIME.int64, 'Int64Input'));
+  }
+}
+
+/** A scalar's TypeScript type; bytes and 64-bit integers differ between the decoded and the input form. */
+function scalarType(scalar: ScalarKind, bytes: () => string, int64: () => string): string {
+  switch (scalar) {
+    case 'bytes':
+      return bytes();
+    case 'string':
+      return 'string';
+    case 'bool':
+      return 'boolean';
+    case 'int64':
+    case 'uint64':
+      return int64();
+    default:
+      return 'number';
   }
 }
 

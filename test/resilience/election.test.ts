@@ -1,6 +1,6 @@
 // client.leaderElection against a real etcd 3.4.23: one leader at a time, observe sees every change, resign
 // hands over to the next candidate, and a lost lease ends leadership.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { etcdAvailable } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
@@ -16,17 +16,7 @@ async function waitFor(condition: () => boolean, what: string, ms = 5_000): Prom
 
 describe.skipIf(!etcdAvailable())('leaderElection on etcd 3.4.23', () => {
   const fx = useEtcd();
-  const clients: Client[] = [];
-
-  function client(): Client {
-    const c = fx.gen.createClient({ endpoints: fx.etcd.url });
-    clients.push(c);
-    return c;
-  }
-
-  afterAll(() => {
-    for (const c of clients) c.close();
-  });
+  const client = (): Client => fx.newClient();
 
   it('elects one leader at a time; observe sees each change; resign hands over', async () => {
     const [ca, cb, watcher] = [client(), client(), client()];

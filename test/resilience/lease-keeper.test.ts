@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { etcdAvailable } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/specs.js';
@@ -17,17 +17,7 @@ function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending
 
 describe.skipIf(!etcdAvailable())('leaseKeeper on etcd 3.4.23', () => {
   const fx = useEtcd();
-  const clients: Client[] = [];
-
-  function client(): Client {
-    const c = fx.gen.createClient({ endpoints: fx.etcd.url });
-    clients.push(c);
-    return c;
-  }
-
-  afterAll(() => {
-    for (const c of clients) c.close();
-  });
+  const client = (): Client => fx.newClient();
 
   it('keeps a 3 s lease alive for 10 s, then fires lost when another client revokes it', async () => {
     const owner = client();
@@ -72,8 +62,7 @@ describe.skipIf(!etcdAvailable())('leaseKeeper on etcd 3.4.23', () => {
   });
 
   it('loses the lease when no keepalive gets through before the TTL runs out (member hung)', async () => {
-    const c = fx.gen.createClient({ endpoints: fx.etcd.url });
-    clients.push(c);
+    const c = client();
     const keeper = await c.leaseKeeper({ ttl: 2 });
     await fx.etcd.kill('SIGSTOP');
     try {

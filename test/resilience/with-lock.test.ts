@@ -1,7 +1,7 @@
 // client.withLock against a real etcd 3.4.23: mutual exclusion between clients and with `etcdctl lock` (the same
 // v3lock/concurrency.Mutex keys), release on throw and abort, and the signal when the lease is lost.
 import { once } from 'node:events';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { etcdAvailable, spawnEtcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
@@ -9,21 +9,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 describe.skipIf(!etcdAvailable())('withLock on etcd 3.4.23', () => {
   const fx = useEtcd();
-  const clients: Client[] = [];
-
-  function client(): Client {
-    const c = fx.gen.createClient({ endpoints: fx.etcd.url });
-    clients.push(c);
-    return c;
-  }
+  const client = (): Client => fx.newClient();
 
   async function lockKeys(c: Client, name: string): Promise<bigint> {
     return (await c.kv.range({ key: `${name}/`, rangeEnd: fx.gen.prefixRangeEnd(`${name}/`), countOnly: true })).count;
   }
-
-  afterAll(() => {
-    for (const c of clients) c.close();
-  });
 
   it('two clients contending for one lock never overlap their critical sections', async () => {
     const [a, b] = [client(), client()];
