@@ -37,13 +37,14 @@ const tools = [
     argv: (out) => [node, join(benchModules, '@hey-api/openapi-ts/bin/run.js'), '-i', rpc, '-o', out, '-c', '@hey-api/client-fetch', '--no-log-file', '-s'],
   },
 ];
-// BENCH_BEFORE=<a dist/ directory built from an older commit>: time that build too, for before/after records.
-const before = process.env['BENCH_BEFORE'];
-if (before) {
-  tools.splice(1, 0, {
-    id: 'before',
-    label: `etcd-gateway-codegen, before (${before})`,
-    argv: (out) => [node, join(before, 'generator/bin.js'), 'generate', '--etcd', ETCD_VERSION, '--spec-dir', specsDir, '--out', out],
+// BENCH_COMPARE='<label>=<dist dir>,…': also time other builds of this generator (e.g. an older commit's dist/), for
+// before/after records.
+for (const [index, entry] of (process.env['BENCH_COMPARE'] ?? '').split(',').filter(Boolean).entries()) {
+  const [label, dir] = entry.split('=');
+  tools.splice(1 + index, 0, {
+    id: `compare-${label}`,
+    label: `etcd-gateway-codegen at ${label}`,
+    argv: (out) => [node, join(dir, 'generator/bin.js'), 'generate', '--etcd', ETCD_VERSION, '--spec-dir', specsDir, '--out', out],
   });
 }
 

@@ -23,7 +23,7 @@ export function prepare() {
       stdin: {
         contents: [
           `export * from ${JSON.stringify(join(generatedDir, 'index.ts'))};`,
-          `export { decodeRangeResponse, decodeWatchResponse } from ${JSON.stringify(join(generatedDir, 'codecs.ts'))};`,
+          `export { decodePutResponse, decodeRangeResponse, decodeWatchResponse } from ${JSON.stringify(join(generatedDir, 'codecs.ts'))};`,
         ].join('\n'),
         resolveDir: workDir,
         loader: 'ts',

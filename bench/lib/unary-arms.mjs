@@ -21,25 +21,31 @@ export function generatedArm(createClient, url) {
   };
 }
 
-/** What a user would write by hand with fetch: base64 the key and value, POST JSON, read the JSON answer. */
-export function fetchArm(url) {
-  const post = async (route, body) => {
+/**
+ * What a user would write by hand with fetch: base64 the key and value, POST JSON, read the JSON answer.
+ * `signal`: a fresh AbortController's signal on every request, as any client that can cancel or time out a call
+ * needs. `decode`: the generated decoders turn the answer into typed values, as the generated client does.
+ */
+export function fetchArm(url, { signal = false, decode } = {}) {
+  const post = async (route, body, decodeAnswer) => {
     const res = await fetch(`${url}/v3${route}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
+      ...(signal ? { signal: new AbortController().signal } : {}),
     });
     if (!res.ok) throw new Error(`fetch ${route}: HTTP ${res.status} ${await res.text()}`);
-    return res.json();
+    return decodeAnswer ? decodeAnswer(JSON.parse(await res.text())) : res.json();
   };
   const b64 = (text) => Buffer.from(text).toString('base64');
+  const id = `fetch${signal ? '-signal' : ''}${decode ? '-decode' : ''}`;
   return {
-    id: 'fetch',
-    label: 'hand-written fetch',
-    put: (i) => post('/kv/put', { key: b64(keyOf(i)), value: value.toString('base64') }),
+    id,
+    label: ['hand-written fetch', signal && 'an AbortSignal per call', decode && 'generated decoders'].filter(Boolean).join(' + '),
+    put: (i) => post('/kv/put', { key: b64(keyOf(i)), value: value.toString('base64') }, decode?.put),
     range: async (i) => {
-      const res = await post('/kv/range', { key: b64(keyOf(i)) });
-      if (res.kvs?.length !== 1) throw new Error(`fetch: ${keyOf(i)} not found`);
+      const res = await post('/kv/range', { key: b64(keyOf(i)) }, decode?.range);
+      if (res.kvs?.length !== 1) throw new Error(`${id}: ${keyOf(i)} not found`);
     },
     close: () => undefined,
   };
