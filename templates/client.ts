@@ -90,6 +90,7 @@ function helpersFor(model: ApiModel): ClientHelper[] {
 }
 
 export function emitClient(model: ApiModel, options: EmitOptions, imports: Imports): StatementStructures[] {
+  const example = model.services.find((s) => s.property === 'kv') ?? model.services[0];
   const helpers = helpersFor(model);
   for (const h of helpers) {
     imports.value(h.module, h.factory);
@@ -142,8 +143,9 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       parameters: [{ name: 'options', type: client.optionsType }],
       returnType: 'EtcdClient',
       docs: jsDoc(
-        'Create a client. `endpoints` may list every member of the cluster; the path prefix is chosen from `GET /version` unless given. ' +
-          'It builds every service, so a bundle keeps all of them; for only some, e.g. `createKvService(createTransport(options))`.',
+        'Create a client. `endpoints` may list every member of the cluster; the path prefix is chosen from `GET /version` unless given.',
+        example &&
+          `It builds every service, so a bundle keeps all of them; for only some, e.g. \`${serviceFactoryName(example)}(createTransport(options))\`.`,
       ),
       statements: [body],
     },
