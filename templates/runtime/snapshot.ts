@@ -13,7 +13,8 @@ export interface SnapshotChunk {
 
 /** The part of the generated Maintenance service these helpers call. */
 export interface SnapshotMaintenanceApi {
-  snapshot(request: Record<string, never>, options?: CallOptions): AsyncIterable<SnapshotChunk>;
+  /** The whole decoded messages (`maintenance.snapshot()` yields their blobs only). */
+  snapshotResponses(request: Record<string, never>, options?: CallOptions): AsyncIterable<SnapshotChunk>;
 }
 
 /** Where a snapshot goes: a web WritableStream (closed when done, aborted on failure) or any `write(chunk)`. */
@@ -57,7 +58,7 @@ export class SnapshotChecksumError extends Error {
 }
 
 /**
- * The blobs of decoded snapshot chunks (e.g. `client.maintenance.snapshot({})`), checksum blob included. Each
+ * The blobs of decoded snapshot chunks (e.g. `client.maintenance.snapshotResponses()`), checksum blob included. Each
  * blob is delivered once the next one has arrived, so the checksum blob comes only after it has been verified;
  * a missing or wrong checksum throws SnapshotChecksumError instead. `onVerified` receives the summary. Up to
  * 32 chunks are read ahead of a consumer that awaits between blobs (see read-ahead.ts).
@@ -136,10 +137,10 @@ function isWritableStream(sink: SnapshotSink): sink is WritableStream<Uint8Array
 
 /** Client helper factory behind `client.snapshotBlobs`. */
 export function createSnapshotBlobs(api: SnapshotHelperApi): SnapshotBlobs {
-  return (options) => verifiedSnapshotBlobs(api.maintenance.snapshot({}, options));
+  return (options) => verifiedSnapshotBlobs(api.maintenance.snapshotResponses({}, options));
 }
 
 /** Client helper factory behind `client.saveSnapshot`. */
 export function createSaveSnapshot(api: SnapshotHelperApi): SaveSnapshot {
-  return (sink, options) => writeSnapshot(api.maintenance.snapshot({}, options), sink);
+  return (sink, options) => writeSnapshot(api.maintenance.snapshotResponses({}, options), sink);
 }

@@ -94,6 +94,20 @@ describe.skipIf(!etcdAvailable())('the gateway guide, through the client', () =>
     expect(range.header).toBeDefined(); // a nested txn's sub-header is {} on the wire
   });
 
+  it('maintenance.snapshot() streams the decoded chunks as Uint8Array, the checksum chunk last', async () => {
+    const { dbSize } = await client.maintenance.status(); // a request without fields may be left out
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of client.maintenance.snapshot()) chunks.push(chunk);
+    expect(chunks.every((c) => c instanceof Uint8Array)).toBe(true);
+    expect(chunks.at(-1)).toHaveLength(32); // etcd's trailing SHA-256 of the database
+    expect(BigInt(chunks.reduce((n, c) => n + c.length, 0) - 32)).toBe(dbSize);
+    const responses = client.maintenance.snapshotResponses();
+    const first = await responses.next();
+    await responses.return(); // closes the stream
+    expect(first.value?.blob).toBeInstanceOf(Uint8Array);
+    expect(first.value?.remainingBytes).toBeTypeOf('bigint');
+  });
+
   it('int64 never goes through a JS number: a lease ID above 2^53', async () => {
     const id = 2n ** 62n + 12345n;
     const grant = await client.lease.grant({ TTL: 60, ID: id });
