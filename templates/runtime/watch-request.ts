@@ -19,6 +19,12 @@ export interface WatchEventsOptions {
   filters?: readonly WatchFilter[] | undefined;
   /** Ask the server for periodic progress notifications (they let a resume start later after quiet periods). */
   progressNotify?: boolean | undefined;
+  /**
+   * Ask the server to split revisions too large for one message (default true); the runtime puts them back
+   * together. `false` is faster when catching up on many events (etcd 3.4 splits big batches slowly: see
+   * bench/RESULTS.md), at the price of one message per batch, however large.
+   */
+  fragment?: boolean | undefined;
   /** Aborting it ends the iteration (it throws the signal's reason) and cancels the watch on the server. */
   signal?: AbortSignal | undefined;
 }
@@ -54,7 +60,7 @@ export function watchTarget(options: WatchEventsOptions): WatchTarget {
   const filters = checkFilters(options.filters);
   if (filters.length > 0) fields['filters'] = filters;
   // Large revisions come split; the runtime puts them together (servers before 3.4 ignore the field).
-  fields['fragment'] = true;
+  if (options.fragment !== false) fields['fragment'] = true;
   return {
     fields,
     startRevision: checkStartRevision(options.startRevision),

@@ -48,6 +48,12 @@ describe('watchTarget and createRequest', () => {
       },
     },
     {
+      name: 'fragment: false leaves large revisions whole',
+      options: { key: 'a', fragment: false },
+      start: undefined,
+      wire: { key: b64('a') },
+    },
+    {
       name: 'start revision 0 means now',
       options: { key: 'a', startRevision: 0 },
       start: undefined,
