@@ -140,6 +140,7 @@ function buildOperation(draft: OperationDraft, method: string, names: Definition
     ...(p.errorBody ? { errorBody: p.errorBody } : {}),
     ...(p.streamErrorBody ? { streamErrorBody: p.streamErrorBody } : {}),
     safety: safetyOf(draft.rpc),
+    ...(draft.rpc === 'Authenticate' ? { authenticates: true } : {}),
     ...(p.summary ? { summary: p.summary } : {}),
   };
 }

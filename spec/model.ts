@@ -125,6 +125,8 @@ export interface Operation {
   /** The spec definition describing an in-stream error (`runtimeStreamError`, `googlerpcStatus`), if any. */
   readonly streamErrorBody?: string;
   readonly safety: Safety;
+  /** The call that exchanges a name and password for a token: it never carries one itself. */
+  readonly authenticates?: boolean;
   readonly summary?: string;
   readonly versions?: readonly string[];
   /**

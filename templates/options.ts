@@ -5,5 +5,3 @@ export interface EmitOptions {
   /** The name of the exported client factory (`createClient`). */
   readonly clientName: string;
 }
-
-export const defaultEmitOptions: EmitOptions = { int64: 'bigint', clientName: 'createClient' };

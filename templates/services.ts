@@ -61,7 +61,7 @@ function descriptorLiteral(s: Service, op: Operation, safety: string): string {
     `name: ${stringLiteral(`${s.property}.${op.method}`)}`,
     `route: ${stringLiteral(op.route.path)}`,
     `safety: ${stringLiteral(safety)}`,
-    ...(op.rpc === 'Authenticate' ? ['noAuth: true'] : []),
+    ...(op.authenticates ? ['noAuth: true'] : []),
   ];
   return `{ ${fields.join(', ')} }`;
 }

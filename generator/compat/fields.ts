@@ -21,10 +21,10 @@ export function compareFields(ctx: CompareContext, o: Message, n: Message): Chan
   const changes: Change[] = [];
   for (const f of n.fields) {
     const before = oldFields.get(f.wireName);
-    if (!before) changes.push(fieldChange(ctx, 'field-added', n, f, role, added(ctx, n, f)));
+    if (!before) changes.push(fieldChange('field-added', n, f, role, added(ctx, n, f)));
     else if (fieldTypeText(before) !== fieldTypeText(f)) changes.push(typeChanged(ctx, n, before, f, role.operations));
   }
-  for (const f of o.fields) if (!newFields.has(f.wireName)) changes.push(fieldChange(ctx, 'field-removed', n, f, role, removed(ctx, n, f)));
+  for (const f of o.fields) if (!newFields.has(f.wireName)) changes.push(fieldChange('field-removed', n, f, role, removed(ctx, n, f)));
   return changes;
 }
 
@@ -63,7 +63,7 @@ function removed(ctx: CompareContext, m: Message, f: Field): Judge {
   };
 }
 
-function fieldChange(ctx: CompareContext, id: 'field-added' | 'field-removed', m: Message, f: Field, role: Role, judge: Judge): Change {
+function fieldChange(id: 'field-added' | 'field-removed', m: Message, f: Field, role: Role, judge: Judge): Change {
   const verdicts = (d: 'A' | 'B'): Verdict[] => [...(role.request ? [judge.request[d]] : []), ...(role.response ? [judge.response[d]] : [])];
   const both = role.request && role.response;
   const combine = (d: 'A' | 'B'): Verdict => {
