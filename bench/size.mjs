@@ -40,7 +40,7 @@ const entries = [
     id: 'transport',
     label: 'the transport alone, one hand-made unary call (no codecs, no service)',
     source: [
-      `import { createTransport } from ${client('runtime/transport.js')};`,
+      `import { createTransport } from ${client('runtime/core/transport.js')};`,
       `const transport = createTransport({ endpoints: 'http://127.0.0.1:2379' });`,
       `console.log(await transport.unary({ name: 'kv.put', route: '/kv/put', safety: 'write' }, { key: 'aw==' }));`,
     ],

@@ -3,6 +3,7 @@
  * CLI both call this. Heavy modules (swagger-parser, ts-morph, prettier) load only when there is work to do.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError, SpecError } from '../spec/errors.js';
 import type { ApiModel } from '../spec/model.js';
@@ -175,6 +176,9 @@ function assertServicesExist(wanted: readonly string[], model: ApiModel, everyth
 
 async function readRuntime(dir: URL): Promise<OutputFile[]> {
   const path = fileURLToPath(dir);
-  const names = (await readdir(path)).filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts')).sort();
+  const names = (await readdir(path, { recursive: true }))
+    .map((n) => n.split(sep).join('/'))
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'))
+    .sort();
   return Promise.all(names.map(async (n) => ({ path: `runtime/${n}`, text: await readFile(`${path}/${n}`, 'utf8') })));
 }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpecSet } from '../spec/resolve.js';
 
@@ -107,7 +107,9 @@ const NOT_OUTPUT = /^(bin|cli|config|index|package-info|progress|write|compat(-[
 export async function sourceFingerprint(root: string): Promise<string> {
   const hash = createHash('sha256');
   for (const dir of ['spec', 'templates', 'templates/runtime', 'generator']) {
-    const names = await readdir(join(root, dir)).catch(() => [] as string[]);
+    // The runtime is a tree of rooms (core/, watch/, …); the other directories are read one level deep.
+    const recursive = dir === 'templates/runtime';
+    const names = (await readdir(join(root, dir), { recursive }).catch(() => [] as string[])).map((n) => n.split(sep).join('/'));
     const counted = names.filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'));
     for (const name of counted.filter((n) => dir !== 'generator' || !NOT_OUTPUT.test(n)).sort()) {
       hash.update(`${dir}/${name}\n`).update(await readFile(join(root, dir, name)));

@@ -18,7 +18,7 @@ export interface ClientHelper {
   readonly property: string;
   /** Client properties of the services it needs: `['watch']`, `['lease', 'lock']`. */
   readonly services: readonly string[];
-  /** The runtime module that exports the factory and the type: `./runtime/watch.js`. */
+  /** The runtime module that exports the factory and the type: `./runtime/watch/index.js`. */
   readonly module: string;
   readonly factory: string;
   /** The property's type as exported by `module`; may name generated models (imported from ./models.js). */
@@ -35,7 +35,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
     property: 'watchEvents',
     services: ['watch'],
-    module: './runtime/watch.js',
+    module: './runtime/watch/index.js',
     factory: 'createWatchEvents',
     type: 'WatchEvents<Event>',
     models: ['Event'],
@@ -45,7 +45,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
     property: 'leaseKeeper',
     services: ['lease'],
-    module: './runtime/lease-keeper.js',
+    module: './runtime/helpers/lease-keeper.js',
     factory: 'createLeaseKeeperFactory',
     type: 'LeaseKeeperFactory',
     doc: 'Grant a lease (`{ ttl }`) or adopt one (`{ id }`) and keep it alive every TTL/3 until revoke() or close(); `signal` and `lost` tell when it is lost.',
@@ -53,7 +53,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
     property: 'withLock',
     services: ['lease', 'lock'],
-    module: './runtime/with-lock.js',
+    module: './runtime/helpers/with-lock.js',
     factory: 'createWithLock',
     type: 'WithLock',
     doc: "Run `fn(signal)` holding the v3lock lock `name` (the lock `etcdctl lock` takes) on a kept-alive lease; always unlocks and revokes.",
@@ -61,7 +61,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
     property: 'leaderElection',
     services: ['election', 'lease'],
-    module: './runtime/election.js',
+    module: './runtime/helpers/election.js',
     factory: 'createLeaderElectionFactory',
     type: 'LeaderElectionFactory',
     doc: 'A v3election election: campaign (resolves when elected), proclaim, resign, leader, observe.',
@@ -69,7 +69,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
     property: 'snapshotBlobs',
     services: ['maintenance'],
-    module: './runtime/snapshot.js',
+    module: './runtime/helpers/snapshot.js',
     factory: 'createSnapshotBlobs',
     type: 'SnapshotBlobs',
     doc: "The member's database snapshot as raw bytes, blob by blob, with etcd's trailing SHA-256 verified.",
@@ -77,7 +77,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
     property: 'saveSnapshot',
     services: ['maintenance'],
-    module: './runtime/snapshot.js',
+    module: './runtime/helpers/snapshot.js',
     factory: 'createSaveSnapshot',
     type: 'SaveSnapshot',
     doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
@@ -172,13 +172,13 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
-    reexport('./runtime/watch.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
-    reexport('./runtime/websocket.js', ['WebSocketConstructor', 'WebSocketLike'], true),
-    reexport('./runtime/lease-keeper.js', ['LeaseLostError']),
-    reexport('./runtime/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),
-    reexport('./runtime/with-lock.js', ['HeldLock', 'WithLockOptions'], true),
-    reexport('./runtime/election.js', ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], true),
-    reexport('./runtime/snapshot.js', ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot']),
-    reexport('./runtime/snapshot.js', ['SnapshotSink', 'SnapshotSummary'], true),
+    reexport('./runtime/watch/index.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
+    reexport('./runtime/types.js', ['WebSocketConstructor', 'WebSocketLike'], true),
+    reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),
+    reexport('./runtime/helpers/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),
+    reexport('./runtime/helpers/with-lock.js', ['HeldLock', 'WithLockOptions'], true),
+    reexport('./runtime/helpers/election.js', ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], true),
+    reexport('./runtime/helpers/snapshot.js', ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot']),
+    reexport('./runtime/helpers/snapshot.js', ['SnapshotSink', 'SnapshotSummary'], true),
   ];
 }

@@ -38,9 +38,9 @@ export class Imports {
 }
 
 export const RUNTIME = {
-  bytes: './runtime/bytes.js',
-  codec: './runtime/codec.js',
+  bytes: './runtime/wire/bytes.js',
+  codec: './runtime/wire/codec.js',
   errors: './runtime/errors.js',
-  int64: './runtime/int64.js',
-  transport: './runtime/transport.js',
+  int64: './runtime/wire/int64.js',
+  transport: './runtime/core/transport.js',
 } as const;

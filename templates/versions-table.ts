@@ -2,7 +2,7 @@
  * For a client generated over several etcd versions only: `versions.ts`, the table of which operations each
  * version has, where some versions route an operation elsewhere, and which request fields not every version
  * knows (with what ignoring them costs); and the pieces of the client that wrap its transport with the guard
- * (runtime/version-guard.ts) that checks calls against it. A single-version client gets none of this.
+ * (runtime/core/version-guard.ts) that checks calls against it. A single-version client gets none of this.
  */
 import { StructureKind, VariableDeclarationKind, Writers, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
 import type { ApiModel, Field, Message } from '../spec/model.js';
@@ -11,10 +11,10 @@ import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
 import { stringLiteral } from './syntax.js';
 
-export const VERSION_GUARD = './runtime/version-guard.js';
+export const VERSION_GUARD = './runtime/core/version-guard.js';
 export const VERSIONS_MODULE = './versions.js';
 /** Runtime files only a multi-version client ships. */
-export const VERSION_GUARD_FILE = 'version-guard.ts';
+export const VERSION_GUARD_FILE = 'core/version-guard.ts';
 
 export function isMultiVersion(model: ApiModel): boolean {
   return model.versions.length > 1 && model.operationsByVersion !== undefined;
@@ -54,7 +54,7 @@ export function emitVersionTable(model: ApiModel, imports: Imports): StatementSt
         requests: objectOf(fields.requests),
         messages: objectOf(fields.messages),
       }),
-      'What the client checks a call against once it knows the server version (see runtime/version-guard.ts).',
+      'What the client checks a call against once it knows the server version (see runtime/core/version-guard.ts).',
     ),
   ];
 }

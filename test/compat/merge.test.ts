@@ -79,7 +79,7 @@ describe('generate --etcd 3.4.45 --etcd 3.6.14', () => {
   it('emits the version table, the guard and @since notes, and type-checks as consumers compile it', async () => {
     const dir = await generateClientDir({ etcd: ['3.4.45', '3.6.14'] });
     expect(existsSync(join(dir, 'versions.ts'))).toBe(true);
-    expect(existsSync(join(dir, 'runtime/version-guard.ts'))).toBe(true);
+    expect(existsSync(join(dir, 'runtime/core/version-guard.ts'))).toBe(true);
     const services = readFileSync(join(dir, 'services.ts'), 'utf8');
     expect(services).toMatch(/`POST <prefix>\/auth\/status`\.\n\s+\*\n\s+\* @since etcd 3\.6\.14 \(not in 3\.4\.45\)/);
     expect(services).toContain('On etcd 3.4.45: `/maintenance/hash`.');

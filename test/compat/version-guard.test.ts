@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EtcdUnsupportedError } from '../../templates/runtime/errors.js';
-import type { OperationDescriptor, Transport } from '../../templates/runtime/transport.js';
-import { availability, createVersionedTransport, EtcdIgnoredFieldError, versionRanges, type VersionTable } from '../../templates/runtime/version-guard.js';
+import type { OperationDescriptor, Transport } from '../../templates/runtime/core/transport.js';
+import { availability, createVersionedTransport, EtcdIgnoredFieldError, versionRanges, type VersionTable } from '../../templates/runtime/core/version-guard.js';
 
 const VERSIONS = ['3.2.32', '3.3.12', '3.4.45', '3.6.14'];
 

@@ -54,12 +54,12 @@ describe('--check and the no-op fast path on a copy', () => {
     expect(await cli(out, '--check')).toBe(0);
 
     await appendFile(join(out, 'models.ts'), '// a local edit\n');
-    await unlink(join(out, 'runtime', 'bytes.ts'));
+    await unlink(join(out, 'runtime', 'wire', 'bytes.ts'));
     await writeFile(join(out, 'notes.txt'), 'mine');
     const before = await readTree(out);
     stderr = '';
     expect(await cli(out, '--check')).toBe(1);
-    expect(stderr).toBe(`${out} is not what would be generated:\n  missing  runtime/bytes.ts\n  changed  models.ts\n  extra    notes.txt\nRun the same command without --check to update it.\n`);
+    expect(stderr).toBe(`${out} is not what would be generated:\n  missing  runtime/wire/bytes.ts\n  changed  models.ts\n  extra    notes.txt\nRun the same command without --check to update it.\n`);
     expect(await readTree(out)).toEqual(before);
   }, 60_000);
 

@@ -153,7 +153,7 @@ afterAll(async () => {
 
 describe('the packed tarball', () => {
   it('holds the built CLI and API, the runtime sources and the fingerprint; no tests, no TS sources, no spec files', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'dist/generator/bin.js', 'dist/generator/index.js', 'dist/generator/index.d.ts', 'dist/fingerprint.txt', 'dist/templates/runtime/transport.ts']));
+    expect(packed).toEqual(expect.arrayContaining(['package.json', 'dist/generator/bin.js', 'dist/generator/index.js', 'dist/generator/index.d.ts', 'dist/fingerprint.txt', 'dist/templates/runtime/core/transport.ts']));
     expect(packed.filter((p) => /\.swagger\.json$|(^|\/)test\/|\.test\.|^(spec|generator|templates|scripts)\//.test(p))).toEqual([]);
     expect(packed.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts')).every((p) => p.startsWith('dist/templates/runtime/'))).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToText, decodeBytes, encodeBytes, prefixRangeEnd, textToBytes } from '../../templates/runtime/bytes.js';
+import { bytesToText, decodeBytes, encodeBytes, prefixRangeEnd, textToBytes } from '../../templates/runtime/wire/bytes.js';
 import { EtcdDecodeError } from '../../templates/runtime/errors.js';
 
 const u8 = (...b: number[]) => new Uint8Array(b);

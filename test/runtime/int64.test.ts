@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EtcdDecodeError } from '../../templates/runtime/errors.js';
-import { decodeInt64, decodeInt64String, encodeInt64, type Int64Input } from '../../templates/runtime/int64.js';
+import { decodeInt64, decodeInt64String, encodeInt64, type Int64Input } from '../../templates/runtime/wire/int64.js';
 
 const INT64_MAX = '9223372036854775807';
 const INT64_MIN = '-9223372036854775808';

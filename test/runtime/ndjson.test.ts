@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EtcdDecodeError } from '../../templates/runtime/errors.js';
-import { readJsonStream } from '../../templates/runtime/ndjson.js';
+import { readJsonStream } from '../../templates/runtime/wire/ndjson.js';
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createScope } from '../../templates/runtime/signals.js';
+import { createScope } from '../../templates/runtime/core/signals.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -7,7 +7,7 @@ import {
   type ClientOptions,
   type OperationDescriptor,
   type Transport,
-} from '../../templates/runtime/transport.js';
+} from '../../templates/runtime/core/transport.js';
 import {
   closedEndpoint,
   sendGrpcError,

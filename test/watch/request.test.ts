@@ -1,14 +1,14 @@
 // watchEvents options → the wire create request, and the small websocket facts (URL, which servers take a token).
 import { describe, expect, it } from 'vitest';
-import { createRequest, watchTarget } from '../../templates/runtime/watch-request.js';
+import { createRequest, watchTarget } from '../../templates/runtime/watch/request.js';
 import WsWebSocket from 'ws';
 import {
   frameText,
   resolveWebSocket,
   watchSocketUrl,
   websocketCarriesAuth,
-  type WebSocketConstructor,
-} from '../../templates/runtime/websocket.js';
+} from '../../templates/runtime/watch/websocket.js';
+import type { WebSocketConstructor } from '../../templates/runtime/types.js';
 
 const b64 = (s: string): string => btoa(s);
 

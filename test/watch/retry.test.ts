@@ -6,7 +6,7 @@ import {
   EtcdError,
   WatchCompactedError,
 } from '../../templates/runtime/errors.js';
-import { classifyFailure, WatchRetry } from '../../templates/runtime/watch-retry.js';
+import { classifyFailure, WatchRetry } from '../../templates/runtime/watch/retry.js';
 
 describe('classifyFailure', () => {
   it.each([

@@ -1,0 +1,114 @@
+// Failover across endpoints. A connection failure or an UNAVAILABLE (503) answer moves the client to the next
+// endpoint. Reads are retried there, with jittered exponential backoff between rounds, until the retry deadline;
+// writes only when the failure proves the request never reached a server.
+import { EtcdConnectionError, EtcdDecodeError, EtcdError, type EndpointFailure } from '../errors.js';
+import { neverReachedServer } from './endpoints.js';
+import { sleep } from './signals.js';
+
+/** The endpoints of one client and the one new calls start on (shared by every call). */
+export interface EndpointRing {
+  readonly endpoints: readonly string[];
+  current: number;
+}
+
+export interface FailoverPlan {
+  readonly operation: string;
+  readonly safety: 'read' | 'write';
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds after which no new attempt starts. */
+  readonly retryDeadline: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+/** One try on one endpoint. `sent` must be set once the operation's own request may have left the client. */
+export interface Attempt {
+  readonly endpoint: string;
+  sent: boolean;
+}
+
+type Verdict = 'fatal' | 'never-sent' | 'maybe-applied';
+
+/** Runs `run` on the current endpoint, failing over as described above; rethrows aborts as their reason. */
+export async function withFailover<T>(
+  ring: EndpointRing,
+  plan: FailoverPlan,
+  run: (attempt: Attempt) => Promise<T>,
+): Promise<T> {
+  const failures = new Map<string, unknown>();
+  const tried = new Set<number>();
+  for (let round = 0; ;) {
+    const index = nextIndex(ring, tried);
+    const attempt: Attempt = { endpoint: ring.endpoints[index] ?? '', sent: false };
+    tried.add(index);
+    try {
+      return await run(attempt);
+    } catch (error) {
+      if (plan.signal.aborted) {
+        // Out of time on this endpoint (a hung member): the next call starts on another one.
+        if (isDeadline(plan.signal.reason) && ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
+        throw plan.signal.reason;
+      }
+      const verdict = classify(error, attempt.sent);
+      if (verdict === 'fatal') throw error;
+      failures.delete(attempt.endpoint);
+      failures.set(attempt.endpoint, error);
+      if (ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
+      if (verdict === 'maybe-applied' && plan.safety === 'write') throw notRetried(error, attempt.endpoint, plan);
+      if (tried.size < ring.endpoints.length) continue;
+      const delay = backoffDelay(plan, round++);
+      if (Date.now() + delay >= plan.retryDeadline) throw exhausted(failures, plan);
+      await sleep(delay, plan.signal);
+      tried.clear();
+    }
+  }
+}
+
+/** The reason the transport aborts a call with when its deadline passes: DEADLINE_EXCEEDED. */
+function isDeadline(reason: unknown): boolean {
+  return reason instanceof EtcdError && reason.code === 4;
+}
+
+/** The current endpoint, or the first one after it not yet tried in this round. */
+function nextIndex(ring: EndpointRing, tried: ReadonlySet<number>): number {
+  const n = ring.endpoints.length;
+  for (let step = 0; step < n; step++) {
+    const index = (ring.current + step) % n;
+    if (!tried.has(index)) return index;
+  }
+  return ring.current;
+}
+
+/**
+ * UNAVAILABLE answers and connection failures are worth another endpoint; any other etcd answer is final. An
+ * error before the operation's request left the client (version probe, authentication) never applied it.
+ */
+function classify(error: unknown, sent: boolean): Verdict {
+  if (error instanceof EtcdError) {
+    if (error.code !== 14) return 'fatal';
+    return sent ? 'maybe-applied' : 'never-sent';
+  }
+  if (error instanceof EtcdDecodeError) return 'fatal';
+  return !sent || neverReachedServer(error) ? 'never-sent' : 'maybe-applied';
+}
+
+/** Exponential backoff capped at maxBackoffMs, jittered into [base/2, base] so clients do not retry in step. */
+function backoffDelay(plan: FailoverPlan, round: number): number {
+  const base = Math.min(plan.maxBackoffMs, plan.initialBackoffMs * 2 ** Math.min(round, 20));
+  return Math.round(base * (0.5 + Math.random() / 2));
+}
+
+function notRetried(error: unknown, endpoint: string, plan: FailoverPlan): Error {
+  if (error instanceof EtcdError) return error;
+  const summary = `${plan.operation} failed on ${endpoint} after the request may have reached the server; a write is not retried`;
+  return new EtcdConnectionError(summary, [{ endpoint, error }], plan.operation);
+}
+
+/** Out of time: when every endpoint answered (503s), the last answer says most; otherwise list each cause. */
+function exhausted(failures: ReadonlyMap<string, unknown>, plan: FailoverPlan): Error {
+  const answers = [...failures.values()];
+  if (answers.every((e) => e instanceof EtcdError)) return answers[answers.length - 1] as EtcdError;
+  const causes: EndpointFailure[] = [];
+  for (const [endpoint, error] of failures) causes.push({ endpoint, error });
+  return new EtcdConnectionError(`${plan.operation} failed on every endpoint`, causes, plan.operation);
+}

@@ -1,0 +1,162 @@
+// Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
+// its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
+import { fetchServerVersion } from '../core/endpoints.js';
+import { EtcdDecodeError, EtcdError } from '../errors.js';
+import { raceSignal } from '../core/signals.js';
+import type { Transport } from '../types.js';
+import { openPostChannel, type WatchChannel } from './channel.js';
+import { WatchSocket, type KeepaliveTuning } from './socket.js';
+import type { WebSocketConstructor } from '../types.js';
+import { resolveWebSocket, watchSocketUrl, websocketCarriesAuth } from './websocket.js';
+
+const DEFAULT_KEEPALIVE: KeepaliveTuning = { intervalMs: 5_000, timeoutMs: 5_000 };
+
+interface SocketEntry {
+  readonly ready: Promise<WatchSocket>;
+  socket?: WatchSocket;
+}
+
+export class WatchHub {
+  private readonly WebSocket: WebSocketConstructor | undefined;
+  private readonly keepalive: KeepaliveTuning;
+  private readonly sockets = new Map<string, SocketEntry>();
+  private readonly versions = new Map<string, Promise<string>>();
+  private current = 0;
+
+  constructor(private readonly transport: Transport) {
+    this.WebSocket = resolveWebSocket(transport.options.WebSocket);
+    this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
+    const closeAll = (): void => {
+      for (const entry of this.sockets.values()) entry.socket?.shutdown(transport.closed.reason, false);
+      this.sockets.clear();
+    };
+    if (transport.closed.aborted) closeAll();
+    else transport.closed.addEventListener('abort', closeAll, { once: true });
+  }
+
+  /** Aborted when the client closes. */
+  get closed(): AbortSignal {
+    return this.transport.closed;
+  }
+
+  /** Opens a watch; `build` makes its wire create request (with a client-chosen ID on a shared socket). */
+  async open(build: (watchId?: number) => Record<string, unknown>, signal: AbortSignal): Promise<WatchChannel> {
+    const endpoints = this.transport.endpoints;
+    const endpoint = endpoints[this.current % endpoints.length] ?? '';
+    try {
+      if (this.WebSocket !== undefined && (await this.websocketFits(endpoint, signal))) {
+        const socket = await this.socketFor(endpoint, this.WebSocket, signal);
+        return socket.watch(build, signal);
+      }
+      return await openPostChannel(this.transport, build(undefined), endpoint, signal);
+    } catch (error) {
+      if (!signal.aborted && !isEtcdAnswer(error)) this.failed(endpoint);
+      throw error;
+    }
+  }
+
+  /**
+   * The server rejected the channel's token: forget it, and stop opening watches on a socket that carries it.
+   * False when no other token can be had (a static token).
+   */
+  reauthenticate(channel: WatchChannel): boolean {
+    if (channel.token === undefined) return false;
+    if (channel.kind === 'websocket' && channel.endpoint !== undefined) {
+      const entry = this.sockets.get(channel.endpoint);
+      if (entry?.socket?.token === channel.token) this.sockets.delete(channel.endpoint);
+    }
+    return this.transport.invalidateToken(channel.token);
+  }
+
+  /** A connection to `endpoint` failed: new watches start on the next endpoint. */
+  failed(endpoint: string): void {
+    const endpoints = this.transport.endpoints;
+    if (endpoints[this.current % endpoints.length] === endpoint) this.current = (this.current + 1) % endpoints.length;
+    this.versions.delete(endpoint);
+  }
+
+  /**
+   * A shared socket needs etcd 3.4+ (the /v3 prefix: client-chosen watch IDs, progress requests) and, when the
+   * client authenticates, a server that takes the token over a websocket.
+   */
+  private async websocketFits(endpoint: string, signal: AbortSignal): Promise<boolean> {
+    if ((await raceSignal(this.transport.prefixFor(endpoint), signal)) !== '/v3') return false;
+    if (this.transport.options.auth === undefined) return true;
+    return websocketCarriesAuth(await raceSignal(this.versionAt(endpoint), signal));
+  }
+
+  private async socketFor(
+    endpoint: string,
+    WebSocket: WebSocketConstructor,
+    signal: AbortSignal,
+  ): Promise<WatchSocket> {
+    let entry = this.sockets.get(endpoint);
+    if (entry?.socket?.closed === true) entry = undefined;
+    if (entry === undefined) {
+      const created: SocketEntry = { ready: this.connect(endpoint, WebSocket) };
+      created.ready.then(
+        (socket) => (created.socket = socket),
+        () => this.sockets.get(endpoint) === created && this.sockets.delete(endpoint),
+      );
+      this.sockets.set(endpoint, created);
+      entry = created;
+    }
+    const socket = await raceSignal(entry.ready, signal);
+    await raceSignal(socket.opened, signal);
+    return socket;
+  }
+
+  /** Shared by every watch that waits for it, so it is bound to the client, not to one watch's signal. */
+  private async connect(endpoint: string, WebSocket: WebSocketConstructor): Promise<WatchSocket> {
+    const closed = this.transport.closed;
+    const prefix = await this.transport.prefixFor(endpoint);
+    const token = this.transport.options.auth === undefined ? undefined : await this.transport.token(endpoint, closed);
+    closed.throwIfAborted();
+    return new WatchSocket({
+      WebSocket,
+      url: watchSocketUrl(endpoint, prefix),
+      endpoint,
+      token,
+      keepalive: this.keepalive,
+      onClosed: (socket, abnormal) => {
+        const entry = this.sockets.get(endpoint);
+        if (entry !== undefined && (entry.socket === socket || entry.socket === undefined))
+          this.sockets.delete(endpoint);
+        if (abnormal) this.failed(endpoint);
+      },
+    });
+  }
+
+  private versionAt(endpoint: string): Promise<string> {
+    let version = this.versions.get(endpoint);
+    if (version === undefined) {
+      const options = this.transport.options;
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      version = fetchServerVersion(fetchImpl, endpoint, { ...options.headers }, this.transport.closed);
+      version.catch(() => this.versions.get(endpoint) === version && this.versions.delete(endpoint));
+      this.versions.set(endpoint, version);
+    }
+    return version;
+  }
+}
+
+/** An answer from etcd (not a connection failure): no reason to leave the endpoint. */
+function isEtcdAnswer(error: unknown): boolean {
+  return (error instanceof EtcdError && error.code !== 14) || error instanceof EtcdDecodeError;
+}
+
+function keepaliveTuning(option: { intervalMs?: number; timeoutMs?: number } | undefined): KeepaliveTuning {
+  const intervalMs = option?.intervalMs ?? DEFAULT_KEEPALIVE.intervalMs;
+  const timeoutMs = option?.timeoutMs ?? DEFAULT_KEEPALIVE.timeoutMs;
+  for (const [name, value] of [
+    ['intervalMs', intervalMs],
+    ['timeoutMs', timeoutMs],
+  ] as const) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new RangeError(
+        `ClientOptions.watchKeepalive.${name} must be a positive number of milliseconds, got ${value}`,
+      );
+    }
+  }
+  return { intervalMs, timeoutMs };
+}

@@ -1,0 +1,110 @@
+// `client.watchEvents(options)`: the events of a key or range as an async iterable that survives drops. After a
+// server restart, a killed or dead socket, an endpoint going down or a stream error, the watch is re-created
+// (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
+// revision, so no event is lost or repeated; the events of one revision always come together, in order.
+import { createScope, sleep } from '../core/signals.js';
+import type { Transport } from '../types.js';
+import type { WatchChannel } from './channel.js';
+import { WatchHub } from './hub.js';
+import {
+  FragmentAssembler,
+  ResumeCursor,
+  interpretResponse,
+  splitByRevision,
+  type WatchResponseShape,
+} from './progress.js';
+import { createRequest, watchTarget, type WatchEventsOptions, type WatchTarget } from './request.js';
+import { WatchRetry, type WatchRetryOptions } from './retry.js';
+
+export type { WatchEventsOptions, WatchFilter } from './request.js';
+
+/**
+ * Watches `key` (or a range, or a prefix) and yields each event. Stopping the loop or aborting `signal` cancels
+ * the watch on the server. Throws WatchCompactedError when the start revision (or, after a long outage, the
+ * resume revision) was compacted, and EtcdError for a final answer such as PERMISSION_DENIED.
+ */
+export type WatchEvents<E> = (options: WatchEventsOptions) => AsyncGenerator<E, void, undefined>;
+
+export interface WatchEventsDeps<R extends WatchResponseShape> {
+  readonly transport: Transport;
+  /** The generated Watch service: the helper is attached only to clients that have it. */
+  readonly watch: unknown;
+  /** The generated decoder, so that events have the generated `Event` type. */
+  readonly decodeWatchResponse: (wire: unknown) => R;
+}
+
+type EventOf<R extends WatchResponseShape> = R['events'][number];
+
+const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
+
+export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
+  let hub: WatchHub | undefined; // created on first use: a client that never watches opens nothing
+  return (options) => {
+    const target = watchTarget(options);
+    hub ??= new WatchHub(deps.transport);
+    return runWatch(hub, target, deps.decodeWatchResponse, options.signal, retryOptions(deps.transport));
+  };
+}
+
+async function* runWatch<R extends WatchResponseShape>(
+  hub: WatchHub,
+  target: WatchTarget,
+  decode: (wire: unknown) => R,
+  userSignal: AbortSignal | undefined,
+  retryOptions: WatchRetryOptions,
+): AsyncGenerator<EventOf<R>, void, undefined> {
+  const scope = createScope([userSignal, hub.closed]);
+  const cursor = new ResumeCursor(target.startRevision);
+  const retry = new WatchRetry(retryOptions);
+  try {
+    for (;;) {
+      let channel: WatchChannel | undefined;
+      let failure: unknown;
+      try {
+        channel = await hub.open((id) => createRequest(target, cursor.startRevision, id), scope.signal);
+        const assembler = new FragmentAssembler<R>();
+        for (;;) {
+          const whole = assembler.push(decode(await channel.next()));
+          if (whole === undefined) continue;
+          const step = interpretResponse<EventOf<R>>(whole, channel);
+          if (step.kind === 'canceled') throw step.error;
+          if (step.kind === 'created') {
+            cursor.created(step.revision);
+            retry.created();
+          } else if (step.kind === 'progress') {
+            cursor.progressed(step.revision);
+            retry.healthy();
+          } else if (step.kind === 'events') {
+            for (const revision of splitByRevision(cursor.fresh(step.events))) {
+              for (const event of revision) {
+                yield event;
+                scope.signal.throwIfAborted();
+              }
+              cursor.delivered(revision);
+            }
+            retry.healthy();
+          }
+        }
+      } catch (error) {
+        failure = error;
+      } finally {
+        channel?.close();
+      }
+      scope.signal.throwIfAborted();
+      const next = retry.after(failure); // throws when the watch must end
+      if (next.reauthenticate && (channel === undefined || !hub.reauthenticate(channel))) throw failure;
+      await sleep(next.delayMs, scope.signal);
+    }
+  } finally {
+    scope.dispose();
+  }
+}
+
+function retryOptions(transport: Transport): WatchRetryOptions {
+  const retry = transport.options.retry;
+  return {
+    initialBackoffMs: retry?.initialBackoffMs ?? DEFAULT_RETRY.initialBackoffMs,
+    maxBackoffMs: retry?.maxBackoffMs ?? DEFAULT_RETRY.maxBackoffMs,
+    deadlineMs: retry?.deadlineMs ?? DEFAULT_RETRY.deadlineMs,
+  };
+}

@@ -1,0 +1,113 @@
+// What `watchEvents` is asked for, checked once, and the wire create request built from it for each (re)start.
+import { encodeBytes, prefixRangeEnd } from '../wire/bytes.js';
+import { encodeInt64, type Int64Input } from '../wire/int64.js';
+
+export type WatchFilter = 'NOPUT' | 'NODELETE';
+
+export interface WatchEventsOptions {
+  /** The key, or the first key of the range; text (UTF-8) or bytes. */
+  key: string | Uint8Array;
+  /** The end of the range [key, rangeEnd); `'\0'` means every key from `key` on. */
+  rangeEnd?: string | Uint8Array | undefined;
+  /** Watch every key starting with `key` (computes rangeEnd; do not give both). */
+  prefix?: boolean | undefined;
+  /** The first revision to deliver (inclusive); default: changes after now. */
+  startRevision?: Int64Input | undefined;
+  /** Deliver each event's previous key-value too. */
+  prevKv?: boolean | undefined;
+  /** Event types the server leaves out. */
+  filters?: readonly WatchFilter[] | undefined;
+  /** Ask the server for periodic progress notifications (they let a resume start later after quiet periods). */
+  progressNotify?: boolean | undefined;
+  /**
+   * Ask the server to split revisions too large for one message (default true); the runtime puts them back
+   * together. `false` is faster when catching up on many events (etcd 3.4 splits big batches slowly: see
+   * bench/RESULTS.md), at the price of one message per batch, however large.
+   */
+  fragment?: boolean | undefined;
+  /** Aborting it ends the iteration (it throws the signal's reason) and cancels the watch on the server. */
+  signal?: AbortSignal | undefined;
+}
+
+/** A checked watch: the wire fields of its create request, except the start revision and watch ID. */
+export interface WatchTarget {
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The start revision the user asked for; undefined for "now". */
+  readonly startRevision: bigint | undefined;
+  /** `key` .. `rangeEnd` as text for messages. */
+  readonly description: string;
+}
+
+const FILTERS: readonly WatchFilter[] = ['NOPUT', 'NODELETE'];
+
+/** Checks the options (TypeError/RangeError naming the option) and builds the target. */
+export function watchTarget(options: WatchEventsOptions): WatchTarget {
+  if (typeof options !== 'object' || options === null) throw new TypeError('watchEvents: options must be an object');
+  const { key, rangeEnd, prefix } = options;
+  checkBytes(key, 'key');
+  if (rangeEnd !== undefined) checkBytes(rangeEnd, 'rangeEnd');
+  if (prefix === true && rangeEnd !== undefined) {
+    throw new TypeError('watchEvents: give either prefix or rangeEnd, not both');
+  }
+  const end = prefix === true ? prefixRangeEnd(key) : rangeEnd;
+  if (byteLength(key) === 0 && (end === undefined || byteLength(end) === 0)) {
+    throw new TypeError("watchEvents: key is empty: give a key, or rangeEnd '\\0' to watch every key");
+  }
+  const fields: Record<string, unknown> = { key: encodeBytes(key) };
+  if (end !== undefined && byteLength(end) > 0) fields['range_end'] = encodeBytes(end);
+  if (options.prevKv === true) fields['prev_kv'] = true;
+  if (options.progressNotify === true) fields['progress_notify'] = true;
+  const filters = checkFilters(options.filters);
+  if (filters.length > 0) fields['filters'] = filters;
+  // Large revisions come split; the runtime puts them together (servers before 3.4 ignore the field).
+  if (options.fragment !== false) fields['fragment'] = true;
+  return {
+    fields,
+    startRevision: checkStartRevision(options.startRevision),
+    description: end === undefined ? show(key) : `${show(key)}..${show(end)}`,
+  };
+}
+
+/** The wire create request starting at `startRevision` (undefined: now), with an optional client-chosen ID. */
+export function createRequest(
+  target: WatchTarget,
+  startRevision: bigint | undefined,
+  watchId?: number,
+): Record<string, unknown> {
+  const request: Record<string, unknown> = { ...target.fields };
+  if (startRevision !== undefined) request['start_revision'] = startRevision.toString();
+  if (watchId !== undefined) request['watch_id'] = String(watchId);
+  return { create_request: request };
+}
+
+function checkBytes(value: unknown, name: string): void {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+    throw new TypeError(`watchEvents: ${name} must be a string or a Uint8Array, got ${typeof value}`);
+  }
+}
+
+function checkFilters(filters: readonly WatchFilter[] | undefined): WatchFilter[] {
+  if (filters === undefined) return [];
+  if (!Array.isArray(filters)) throw new TypeError('watchEvents: filters must be an array');
+  for (const f of filters) {
+    if (!FILTERS.includes(f)) {
+      throw new TypeError(`watchEvents: filter ${JSON.stringify(f)} is not one of ${FILTERS.join(', ')}`);
+    }
+  }
+  return [...new Set(filters)];
+}
+
+function checkStartRevision(value: Int64Input | undefined): bigint | undefined {
+  if (value === undefined) return undefined;
+  const revision = BigInt(encodeInt64(value));
+  if (revision < 0n) throw new RangeError(`watchEvents: startRevision must not be negative, got ${revision}`);
+  return revision === 0n ? undefined : revision;
+}
+
+function byteLength(value: string | Uint8Array): number {
+  return typeof value === 'string' ? value.length : value.length;
+}
+
+function show(value: string | Uint8Array): string {
+  return typeof value === 'string' ? JSON.stringify(value) : `<${value.length} bytes>`;
+}

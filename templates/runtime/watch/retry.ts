@@ -1,0 +1,84 @@
+// When a watch breaks: what the failure means (give up, authenticate again, or re-create elsewhere) and how long
+// to wait first (jittered exponential backoff). A watch that was created once resumes for as long as the caller
+// iterates; one that never got created gives up after the retry deadline, so a wrong endpoint fails loudly.
+import { EtcdDecodeError, EtcdError, EtcdUnsupportedError } from '../errors.js';
+
+export type FailureAction = 'fatal' | 'reauthenticate' | 'retry';
+
+/** gRPC codes of a passing failure (cancelled, deadline, aborted, internal, unavailable): re-create the watch. */
+const RETRIED_CODES: ReadonlySet<number> = new Set([1, 4, 10, 13, 14]);
+const UNAUTHENTICATED = 16;
+/** Re-authentications in a row, without a successful creation between them, before giving up. */
+const MAX_REAUTHENTICATIONS = 2;
+
+/**
+ * An etcd answer is final unless its code says it passes (compaction, permission denied, bad arguments are final);
+ * an expired token asks for a new one; anything else (a refused or reset connection, a dead socket, a stream that
+ * broke or ended) is a drop worth resuming from.
+ */
+export function classifyFailure(error: unknown): FailureAction {
+  if (error instanceof EtcdError) {
+    if (error.code === UNAUTHENTICATED) return 'reauthenticate';
+    return RETRIED_CODES.has(error.code) ? 'retry' : 'fatal';
+  }
+  if (error instanceof EtcdDecodeError || error instanceof EtcdUnsupportedError) return 'fatal';
+  return 'retry';
+}
+
+export interface WatchRetryOptions {
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** How long a watch that was never created keeps trying. */
+  readonly deadlineMs: number;
+}
+
+export class WatchRetry {
+  private failures = 0;
+  private reauthentications = 0;
+  private everCreated = false;
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly options: WatchRetryOptions,
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  /** The server created the watch. */
+  created(): void {
+    this.everCreated = true;
+    this.reauthentications = 0;
+  }
+
+  /** Events or progress arrived: the next drop starts the backoff from the beginning. */
+  healthy(): void {
+    this.failures = 0;
+  }
+
+  /**
+   * After `error` broke the watch: the delay (ms) before the next attempt, and whether to authenticate first.
+   * Throws `error` when the watch must end.
+   */
+  after(error: unknown): { readonly delayMs: number; readonly reauthenticate: boolean } {
+    const action = classifyFailure(error);
+    if (action === 'fatal') throw error;
+    if (action === 'reauthenticate') {
+      this.reauthentications += 1;
+      if (this.reauthentications > MAX_REAUTHENTICATIONS) throw error;
+      // The first fresh token is fetched at once; a second expiry in a row waits like any failure.
+      return { delayMs: this.reauthentications === 1 ? 0 : this.backoff(), reauthenticate: true };
+    }
+    if (!this.everCreated && this.now() - this.startedAt >= this.options.deadlineMs) throw error;
+    return { delayMs: this.backoff(), reauthenticate: false };
+  }
+
+  /** Exponential from initialBackoffMs, capped at maxBackoffMs, jittered into [base/2, base]. */
+  private backoff(): number {
+    const { initialBackoffMs, maxBackoffMs } = this.options;
+    const base = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(this.failures, 20));
+    this.failures += 1;
+    return Math.round(base * (0.5 + this.random() / 2));
+  }
+}

@@ -1,0 +1,271 @@
+// One websocket to one endpoint's `/v3/watch`, shared by many watches: each request is a text frame, each
+// response a frame `{"result":…}`. Watches get client-chosen IDs; a failed create answers with watch ID -1, so
+// creates are matched to their answers in order. The gateway never pings: a socket silent for a while gets a
+// progress request, and one that does not answer in time is dead: every watch on it fails (and resumes).
+import { EtcdConnectionError, EtcdDecodeError } from '../errors.js';
+import { streamResult } from '../core/responses.js';
+import { closedByClient, WATCH_OPERATION, type WatchChannel } from './channel.js';
+import type { WebSocketConstructor, WebSocketLike } from '../types.js';
+import { frameText } from './websocket.js';
+
+export interface KeepaliveTuning {
+  /** Silence after which the socket gets a progress request. */
+  readonly intervalMs: number;
+  /** How long the server has to answer it (and to open the socket). */
+  readonly timeoutMs: number;
+}
+
+export interface WatchSocketInit {
+  readonly WebSocket: WebSocketConstructor;
+  readonly url: string;
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  readonly keepalive: KeepaliveTuning;
+  /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
+  readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
+}
+
+/** How long an unused socket stays open for the next watch. */
+const LINGER_MS = 1_000;
+
+export class WatchSocket {
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  /** Resolves once the socket is open; rejects if it closes or times out first. */
+  readonly opened: Promise<void>;
+  private readonly ws: WebSocketLike;
+  private readonly init: WatchSocketInit;
+  private state: 'connecting' | 'open' | 'closed' = 'connecting';
+  private readonly channels = new Map<string, SocketChannel>();
+  /** Channels whose create has not been answered yet, in the order the creates were sent. */
+  private readonly pendingCreates: SocketChannel[] = [];
+  private nextWatchId = 1;
+  private lastFrameAt = Date.now();
+  private pingSentAt: number | undefined;
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private settleOpened: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+
+  constructor(init: WatchSocketInit) {
+    this.init = init;
+    this.endpoint = init.endpoint;
+    this.token = init.token;
+    this.opened = new Promise<void>((resolve, reject) => (this.settleOpened = { resolve, reject }));
+    this.opened.catch(() => undefined);
+    const protocols = init.token === undefined ? undefined : ['Bearer', init.token];
+    this.ws = protocols === undefined ? new init.WebSocket(init.url) : new init.WebSocket(init.url, protocols);
+    this.ws.addEventListener('open', () => this.onOpen());
+    this.ws.addEventListener('message', (event: { data?: unknown }) => this.onFrame(event.data));
+    this.ws.addEventListener('close', (event: { code?: unknown }) => {
+      const why = `the watch socket to ${this.endpoint} closed (code ${String(event.code)})`;
+      this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
+    });
+    this.ws.addEventListener('error', () => undefined); // 'close' follows with the code
+    const { timeoutMs } = init.keepalive;
+    this.timers.push(setTimeout(() => this.openTimedOut(), timeoutMs));
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Creates a watch with the next watch ID (`build` makes the create request for it). */
+  watch(build: (watchId: number) => Record<string, unknown>, signal: AbortSignal): WatchChannel {
+    if (this.state !== 'open') {
+      throw new EtcdConnectionError(`the watch socket to ${this.endpoint} is ${this.state}`, [], WATCH_OPERATION.name);
+    }
+    const id = this.nextWatchId++;
+    const channel = new SocketChannel(this, String(id), signal);
+    this.channels.set(channel.id, channel);
+    this.pendingCreates.push(channel);
+    this.clearLinger();
+    this.send(build(id));
+    return channel;
+  }
+
+  /** A channel is done: cancel its watch unless the server already did; an unused socket closes soon. */
+  release(channel: SocketChannel): void {
+    if (this.channels.get(channel.id) !== channel) return;
+    this.channels.delete(channel.id);
+    if (!channel.canceledByServer && this.state === 'open') this.send({ cancel_request: { watch_id: channel.id } });
+    if (this.channels.size === 0 && this.state !== 'closed') this.startLinger();
+  }
+
+  /** Closes the socket and fails every watch on it with `error`. */
+  shutdown(error: unknown, abnormal: boolean): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    for (const timer of this.timers) clearTimeout(timer);
+    this.clearLinger();
+    this.settleOpened?.reject(error);
+    const terminate = (this.ws as { terminate?: () => void }).terminate; // `ws`: no close handshake with a dead peer
+    try {
+      if (abnormal && typeof terminate === 'function') terminate.call(this.ws);
+      else this.ws.close(1000);
+    } catch {
+      // already closing
+    }
+    const channels = [...this.channels.values(), ...this.pendingCreates];
+    this.channels.clear();
+    this.pendingCreates.length = 0;
+    for (const channel of channels) channel.fail(error);
+    this.init.onClosed(this, abnormal);
+  }
+
+  private onOpen(): void {
+    if (this.state !== 'connecting') return;
+    this.state = 'open';
+    this.lastFrameAt = Date.now();
+    this.settleOpened?.resolve();
+    const { intervalMs, timeoutMs } = this.init.keepalive;
+    const period = Math.max(10, Math.min(intervalMs, timeoutMs) / 4);
+    this.timers.push(setInterval(() => this.checkAlive(), period));
+    this.startLinger(); // closes again unless a watch comes
+  }
+
+  private openTimedOut(): void {
+    if (this.state !== 'connecting') return;
+    const why = `the watch socket to ${this.endpoint} did not open within ${this.init.keepalive.timeoutMs} ms`;
+    this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
+  }
+
+  /** Sends a progress request after a silence; a socket that leaves it unanswered is dead. */
+  private checkAlive(): void {
+    if (this.state !== 'open') return;
+    const now = Date.now();
+    const { intervalMs, timeoutMs } = this.init.keepalive;
+    if (this.pingSentAt !== undefined) {
+      if (now - this.pingSentAt < timeoutMs) return;
+      const why = `no answer from ${this.endpoint} to a watch progress request within ${timeoutMs} ms`;
+      this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
+    } else if (this.channels.size > 0 && now - this.lastFrameAt >= intervalMs) {
+      this.pingSentAt = now;
+      this.send({ progress_request: {} });
+    }
+  }
+
+  private onFrame(data: unknown): void {
+    if (this.state === 'closed') return;
+    this.lastFrameAt = Date.now();
+    this.pingSentAt = undefined;
+    let result: Record<string, unknown>;
+    try {
+      result = streamResult(parseFrame(data), WATCH_OPERATION, this.endpoint);
+    } catch (error) {
+      this.shutdown(error, true); // a stream error chunk ends the whole stream on the server too
+      return;
+    }
+    this.route(result);
+  }
+
+  /** Created answers go to the oldest pending create with that ID (or, for -1, the oldest pending at all). */
+  private route(result: Record<string, unknown>): void {
+    const id = wireWatchId(result);
+    if (result['created'] === true) {
+      const index = id === '-1' ? 0 : this.pendingCreates.findIndex((c) => c.id === id);
+      const [channel] = index < 0 ? [] : this.pendingCreates.splice(index, 1);
+      channel?.deliver(result);
+      return;
+    }
+    if (id !== '-1') this.channels.get(id)?.deliver(result);
+  }
+
+  private send(request: Record<string, unknown>): void {
+    try {
+      this.ws.send(JSON.stringify(request));
+    } catch (error) {
+      const why = `cannot send on the watch socket to ${this.endpoint}`;
+      this.shutdown(new EtcdConnectionError(why, [{ endpoint: this.endpoint, error }], WATCH_OPERATION.name), true);
+    }
+  }
+
+  private startLinger(): void {
+    this.clearLinger();
+    this.lingerTimer = setTimeout(() => {
+      if (this.channels.size === 0) this.shutdown(closedByClient(), false);
+    }, LINGER_MS);
+  }
+
+  private clearLinger(): void {
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+  }
+}
+
+/** One watch's share of a socket: a queue of its responses, then the error that ended it. */
+class SocketChannel implements WatchChannel {
+  readonly kind = 'websocket' as const;
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  canceledByServer = false;
+  private readonly queue: Record<string, unknown>[] = [];
+  private failure: { error: unknown } | undefined;
+  private waiter: { resolve: (r: Record<string, unknown>) => void; reject: (e: unknown) => void } | undefined;
+  private released = false;
+  private readonly onAbort = (): void => this.close();
+
+  constructor(
+    private readonly socket: WatchSocket,
+    readonly id: string,
+    private readonly signal: AbortSignal,
+  ) {
+    this.endpoint = socket.endpoint;
+    this.token = socket.token;
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  deliver(result: Record<string, unknown>): void {
+    if (this.released) return;
+    if (result['canceled'] === true) this.canceledByServer = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter !== undefined) waiter.resolve(result);
+    else this.queue.push(result);
+  }
+
+  fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = { error };
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.reject(error);
+  }
+
+  /** Responses that arrived before a failure are still handed out first. */
+  next(): Promise<Record<string, unknown>> {
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.failure !== undefined) return Promise.reject(this.failure.error);
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  close(): void {
+    if (this.released) return;
+    this.released = true;
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.queue.length = 0;
+    this.socket.release(this);
+    this.fail(closedByClient());
+  }
+}
+
+function parseFrame(data: unknown): Record<string, unknown> {
+  const text = frameText(data);
+  if (text === undefined) throw new EtcdDecodeError('watch', 'a websocket frame is not text');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new EtcdDecodeError('watch', `a websocket frame is not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EtcdDecodeError('watch', 'a websocket frame is not a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The watch ID of a wire response as a decimal string; absent means 0. */
+function wireWatchId(result: Record<string, unknown>): string {
+  const id = result['watch_id'];
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '0';
+}

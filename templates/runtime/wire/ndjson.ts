@@ -1,0 +1,79 @@
+// The gateway frames a stream as one JSON object per line (`{"result":{…}}\n`) over chunked HTTP. Lines are cut
+// on the 0x0a byte and decoded one by one, so a UTF-8 sequence split across chunks stays intact and each byte is
+// scanned once, however the chunks fall.
+import { EtcdDecodeError } from '../errors.js';
+
+const NEWLINE = 0x0a;
+const decoder = new TextDecoder();
+
+/**
+ * Yields each top-level JSON object of a newline-delimited stream (the last line may lack its newline).
+ * Stopping early (break/return) or aborting `signal` cancels the stream and releases its reader; an abort
+ * rethrows `signal.reason`.
+ */
+export async function* readJsonStream(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<unknown> {
+  const reader = body.getReader();
+  const onAbort = (): void => void reader.cancel(signal?.reason).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let finished = false;
+  let pending: Uint8Array[] = [];
+  try {
+    signal?.throwIfAborted();
+    for (;;) {
+      const { done, value } = await reader.read();
+      signal?.throwIfAborted();
+      if (done) break;
+      let start = 0;
+      for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
+        const line = pending.length === 0 ? value.subarray(start, nl) : joinChunks(pending, value.subarray(start, nl));
+        pending = [];
+        start = nl + 1;
+        const message = parseLine(line);
+        if (message !== undefined) yield message;
+      }
+      if (start < value.length) pending.push(start === 0 ? value : value.subarray(start));
+    }
+    finished = true;
+    if (pending.length > 0) {
+      const message = parseLine(joinChunks(pending, undefined));
+      if (message !== undefined) yield message;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+function joinChunks(chunks: readonly Uint8Array[], last: Uint8Array | undefined): Uint8Array {
+  let size = last?.length ?? 0;
+  for (const c of chunks) size += c.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  if (last !== undefined) out.set(last, offset);
+  return out;
+}
+
+/** The object on one line; undefined for a blank line. */
+function parseLine(line: Uint8Array): Record<string, unknown> | undefined {
+  const text = decoder.decode(line);
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new EtcdDecodeError('stream', `a line is not valid JSON (${(error as Error).message}): ${excerpt(text)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EtcdDecodeError('stream', `expected a JSON object per line, got ${excerpt(text)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function excerpt(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
