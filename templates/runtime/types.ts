@@ -20,11 +20,58 @@ export interface WebSocketLike {
 /** A WebSocket class: `new (url, protocols?)`, like the browser's. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
+/** One HTTP exchange as the transport sends it; an engine (fetch, node:http) carries it. */
+export interface HttpRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Aborting it abandons the request (and its response body) at once. */
+  readonly signal: AbortSignal;
+}
+
+/** What an engine answers once the status line and headers arrived. */
+export interface HttpResponse {
+  readonly status: number;
+  header(name: string): string | null;
+  /** The whole body as text (unary answers, error bodies); read the body once, this way or as `chunks()`. */
+  text(): Promise<string>;
+  /** The body chunk by chunk (streams); ends when the server ends it, throws when the connection breaks. */
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Sends HTTP requests for the transport. Connection failures reject with the underlying error (its `code` or
+ * `cause.code`, e.g. ECONNREFUSED, tells whether the request provably never reached a server).
+ */
+export interface HttpEngine {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  /** Releases pooled connections (keep-alive sockets); called by the client's close(). */
+  close?(): void;
+}
+
+/**
+ * TLS for `https://` endpoints in Node (and runtimes with node:https). PEM text or bytes; `ca` may be a list.
+ * Not available in a browser, which owns TLS: giving it there throws a TypeError.
+ */
+export interface TlsOptions {
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  cert?: string | Uint8Array;
+  key?: string | Uint8Array;
+  passphrase?: string;
+  servername?: string;
+  rejectUnauthorized?: boolean;
+}
+
 export interface ClientOptions {
   endpoints: string | readonly string[];
   prefix?: 'auto' | Prefix;
   auth?: AuthOptions;
+  /** Send every request through this fetch (forces the fetch engine, also in Node). */
   fetch?: typeof fetch;
+  /** Send every request through this engine (overrides `fetch` and the default choice). */
+  engine?: HttpEngine;
+  tls?: TlsOptions;
   timeoutMs?: number;
   headers?: Record<string, string>;
   requireLeader?: boolean;
