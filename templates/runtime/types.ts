@@ -106,7 +106,10 @@ export interface Transport {
     body: unknown | readonly unknown[],
     options?: CallOptions,
   ): AsyncGenerator<Record<string, unknown>>;
+  /** The version of the first endpoint that answers `GET /version`; undefined when none does. */
   serverVersion(): Promise<string | undefined>;
+  /** `GET /version` of one endpoint, asked once and cached per endpoint (a failure is not cached). */
+  versionAt(endpoint: string): Promise<string>;
   prefixFor(endpoint: string): Promise<Prefix>;
   /** The token calls send (authenticating first when needed), via `endpoint` or the current one; undefined: no auth. */
   token(endpoint?: string, signal?: AbortSignal): Promise<string | undefined>;

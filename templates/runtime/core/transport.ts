@@ -119,6 +119,10 @@ class GatewayTransport implements Transport {
     return undefined;
   }
 
+  versionAt(endpoint: string): Promise<string> {
+    return this.versionOf(normalizeEndpoint(endpoint));
+  }
+
   prefixFor(endpoint: string): Promise<Prefix> {
     return this.resolvePrefix(normalizeEndpoint(endpoint), this.root.signal);
   }

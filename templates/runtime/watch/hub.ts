@@ -1,6 +1,5 @@
 // Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
 // its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
-import { fetchServerVersion } from '../core/endpoints.js';
 import { EtcdDecodeError, EtcdError } from '../errors.js';
 import { raceSignal } from '../core/signals.js';
 import type { Transport } from '../types.js';
@@ -20,7 +19,6 @@ export class WatchHub {
   private readonly WebSocket: WebSocketConstructor | undefined;
   private readonly keepalive: KeepaliveTuning;
   private readonly sockets = new Map<string, SocketEntry>();
-  private readonly versions = new Map<string, Promise<string>>();
   private current = 0;
 
   constructor(private readonly transport: Transport) {
@@ -72,7 +70,6 @@ export class WatchHub {
   failed(endpoint: string): void {
     const endpoints = this.transport.endpoints;
     if (endpoints[this.current % endpoints.length] === endpoint) this.current = (this.current + 1) % endpoints.length;
-    this.versions.delete(endpoint);
   }
 
   /**
@@ -82,7 +79,7 @@ export class WatchHub {
   private async websocketFits(endpoint: string, signal: AbortSignal): Promise<boolean> {
     if ((await raceSignal(this.transport.prefixFor(endpoint), signal)) !== '/v3') return false;
     if (this.transport.options.auth === undefined) return true;
-    return websocketCarriesAuth(await raceSignal(this.versionAt(endpoint), signal));
+    return websocketCarriesAuth(await raceSignal(this.transport.versionAt(endpoint), signal));
   }
 
   private async socketFor(
@@ -125,18 +122,6 @@ export class WatchHub {
         if (abnormal) this.failed(endpoint);
       },
     });
-  }
-
-  private versionAt(endpoint: string): Promise<string> {
-    let version = this.versions.get(endpoint);
-    if (version === undefined) {
-      const options = this.transport.options;
-      const fetchImpl = options.fetch ?? globalThis.fetch;
-      version = fetchServerVersion(fetchImpl, endpoint, { ...options.headers }, this.transport.closed);
-      version.catch(() => this.versions.get(endpoint) === version && this.versions.delete(endpoint));
-      this.versions.set(endpoint, version);
-    }
-    return version;
   }
 }
 
