@@ -3,7 +3,7 @@
 // (process.getBuiltinModule), never imported, so a browser bundle of the same files pulls in no `node:` module.
 import { systemErrorCode } from '../../errors.js';
 import type { HttpEngine, HttpRequest, HttpResponse, TlsOptions } from '../../types.js';
-import { plainHttpRefusal, tlsRefusal } from './tls.js';
+import { nodeTlsOptions, plainHttpRefusal, tlsRefusal } from './tls.js';
 
 /** The few pieces of node:http(s) the engine uses, typed here so the client needs no @types/node. */
 interface NodeHttpModule {
@@ -77,7 +77,7 @@ interface Origin {
 export function createNodeEngine(tls?: TlsOptions): HttpEngine {
   const modules = nodeHttpModules();
   if (modules === undefined) throw new TypeError('the Node engine needs process.getBuiltinModule (Node ≥ 20.16, Bun, Deno 2)');
-  const tlsOptions = tls === undefined ? {} : agentTlsOptions(tls);
+  const tlsOptions = tls === undefined ? {} : nodeTlsOptions(tls);
   const origins = new Map<string, Origin>();
 
   const originOf = (url: string): { origin: Origin; path: string } => {
@@ -217,24 +217,4 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 function byteLength(text: string): number {
   return ASCII.test(text) ? text.length : encoder.encode(text).byteLength;
-}
-
-const decoder = new TextDecoder();
-
-/** TlsOptions as node:tls takes them: PEM bytes become text, a single `ca` a list. */
-function agentTlsOptions(tls: TlsOptions): Record<string, unknown> {
-  const pem = (value: string | Uint8Array): string => (typeof value === 'string' ? value : decoder.decode(value));
-  const out: Record<string, unknown> = {};
-  const ca = tls.ca;
-  if (ca !== undefined) out['ca'] = (isList(ca) ? ca : [ca]).map(pem);
-  if (tls.cert !== undefined) out['cert'] = pem(tls.cert);
-  if (tls.key !== undefined) out['key'] = pem(tls.key);
-  if (tls.passphrase !== undefined) out['passphrase'] = tls.passphrase;
-  if (tls.servername !== undefined) out['servername'] = tls.servername;
-  if (tls.rejectUnauthorized !== undefined) out['rejectUnauthorized'] = tls.rejectUnauthorized;
-  return out;
-}
-
-function isList<T>(value: T | readonly T[]): value is readonly T[] {
-  return Array.isArray(value);
 }

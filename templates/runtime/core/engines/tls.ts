@@ -2,6 +2,7 @@
 // plain HTTP sent to a TLS port. Each becomes an EtcdError (UNAUTHENTICATED, final: another endpoint of the same
 // cluster would refuse the same way) naming the endpoint and the TLS reason; nothing is sent over plain HTTP.
 import { EtcdError, systemErrorCode } from '../../errors.js';
+import type { TlsOptions } from '../../types.js';
 
 /** OpenSSL / Node verification codes: the server's certificate is not one the client trusts. */
 const UNTRUSTED = new Set([
@@ -60,4 +61,24 @@ function describe(error: unknown): string {
 
 function refusal(endpoint: string, reason: string, cause: unknown): EtcdError {
   return new EtcdError(`TLS refused at ${endpoint}: ${reason}`, { code: 16, endpoint, cause });
+}
+
+const decoder = new TextDecoder();
+
+/** TlsOptions as node:tls (and `ws`) take them: PEM bytes become text, a single `ca` a list. */
+export function nodeTlsOptions(tls: TlsOptions): Record<string, unknown> {
+  const pem = (value: string | Uint8Array): string => (typeof value === 'string' ? value : decoder.decode(value));
+  const out: Record<string, unknown> = {};
+  const ca = tls.ca;
+  if (ca !== undefined) out['ca'] = (isList(ca) ? ca : [ca]).map(pem);
+  if (tls.cert !== undefined) out['cert'] = pem(tls.cert);
+  if (tls.key !== undefined) out['key'] = pem(tls.key);
+  if (tls.passphrase !== undefined) out['passphrase'] = tls.passphrase;
+  if (tls.servername !== undefined) out['servername'] = tls.servername;
+  if (tls.rejectUnauthorized !== undefined) out['rejectUnauthorized'] = tls.rejectUnauthorized;
+  return out;
+}
+
+function isList<T>(value: T | readonly T[]): value is readonly T[] {
+  return Array.isArray(value);
 }
