@@ -3,6 +3,7 @@
 import { createTokenSource, isInvalidTokenError, type TokenSource } from './auth.js';
 import {
   fetchServerVersion,
+  isOk,
   normalizeEndpoint,
   normalizeEndpoints,
   prefixForVersion,
@@ -12,7 +13,8 @@ import { withFailover, type Attempt, type EndpointRing, type FailoverPlan } from
 import { readJsonStream } from '../wire/ndjson.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createScope, raceSignal, type Scope } from './signals.js';
-import type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
+import type { CallOptions, ClientOptions, HttpEngine, HttpResponse, OperationDescriptor, Prefix, Transport } from '../types.js';
+import { chooseEngine } from './engines/choose.js';
 
 export { prefixForVersion } from './endpoints.js';
 export type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
@@ -40,12 +42,14 @@ class GatewayTransport implements Transport {
   private readonly prefixes = new Map<string, Prefix>();
   private readonly tokens: TokenSource;
   private readonly deadlineHeader: boolean;
+  private readonly engine: HttpEngine;
 
   constructor(options: ClientOptions) {
     checkOptions(options);
     this.options = options;
     this.endpoints = normalizeEndpoints(options.endpoints);
     this.ring = { endpoints: this.endpoints, current: 0 };
+    this.engine = chooseEngine(options);
     this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
     this.postHeaders = {
       'Content-Type': 'application/json',
@@ -90,9 +94,8 @@ class GatewayTransport implements Transport {
           return { response: opened, endpoint: attempt.endpoint };
         },
       );
-      if (response.body === null) return;
       try {
-        for await (const message of readJsonStream(response.body, scope.signal)) {
+        for await (const message of readJsonStream(response.chunks(), scope.signal)) {
           yield streamResult(message as Record<string, unknown>, op, endpoint);
         }
       } catch (error) {
@@ -142,6 +145,7 @@ class GatewayTransport implements Transport {
 
   close(): void {
     this.root.abort(new EtcdError('the etcd client is closed', { code: 1 }));
+    this.engine.close?.();
   }
 
   /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */
@@ -166,7 +170,7 @@ class GatewayTransport implements Transport {
   }
 
   /** One attempt: prefix, token, POST; on a 401 with an expired token, re-authenticates once and re-sends. */
-  private async send(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<Response> {
+  private async send(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<HttpResponse> {
     try {
       return await this.sendOnce(op, payload, attempt, scope);
     } catch (error) {
@@ -175,18 +179,18 @@ class GatewayTransport implements Transport {
     }
   }
 
-  private async sendOnce(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<Response> {
+  private async sendOnce(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<HttpResponse> {
     const { endpoint } = attempt;
     const prefix = await this.resolvePrefix(endpoint, scope.signal);
     const token = op.noAuth === true ? undefined : await this.tokens.get(endpoint, prefix, scope.signal);
     attempt.sent = true;
     const response = await this.post(endpoint, prefix, op, payload, token, scope);
-    if (response.ok) return response;
+    if (isOk(response.status)) return response;
     const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix);
     if (!isInvalidTokenError(error) || token === undefined || !this.tokens.invalidate(token)) throw error;
     const fresh = await this.tokens.get(endpoint, prefix, scope.signal);
     const retried = await this.post(endpoint, prefix, op, payload, fresh, scope);
-    if (retried.ok) return retried;
+    if (isOk(retried.status)) return retried;
     throw await errorFromResponse(retried, op, endpoint, prefix, this.options.prefix);
   }
 
@@ -197,12 +201,11 @@ class GatewayTransport implements Transport {
     payload: string,
     token: string | undefined,
     scope: Scope,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...this.postHeaders };
     if (token !== undefined) headers['Authorization'] = token;
     if (scope.deadline !== undefined && this.deadlineHeader) headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
-    const fetchImpl = this.options.fetch ?? globalThis.fetch; // called unbound: a browser's fetch needs no `this`
-    return fetchImpl(endpoint + prefix + op.route, { method: 'POST', headers, body: payload, signal: scope.signal });
+    return this.engine.send({ url: endpoint + prefix + op.route, method: 'POST', headers, body: payload, signal: scope.signal });
   }
 
   private async authenticate(endpoint: string, prefix: Prefix, name: string, password: string): Promise<string> {
@@ -214,7 +217,7 @@ class GatewayTransport implements Transport {
       // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
       const guard = { ...scope, deadline: undefined };
       const response = await this.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
-      if (!response.ok) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
+      if (!isOk(response.status)) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
       const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
       if (typeof token === 'string' && token !== '') return token;
       throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
@@ -238,8 +241,7 @@ class GatewayTransport implements Transport {
     let version = this.versions.get(endpoint);
     if (version === undefined) {
       const scope = createScope([this.root.signal], this.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS);
-      const fetchImpl = this.options.fetch ?? globalThis.fetch;
-      version = fetchServerVersion(fetchImpl, endpoint, { ...this.options.headers }, scope.signal).finally(() =>
+      version = fetchServerVersion(this.engine, endpoint, { ...this.options.headers }, scope.signal).finally(() =>
         scope.dispose(),
       );
       version.catch(() => this.forgetVersion(endpoint, version));
