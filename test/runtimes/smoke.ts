@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   })();
   await new Promise((resolve) => setTimeout(resolve, 300));
   await client.kv.put({ key: `${key}/w`, value: 'watched' });
-  const event = await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error('no watch event in 10 s')), 10_000))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no watch event in 10 s')), 10_000)));
+  const event = await Promise.race([first, late]).finally(() => clearTimeout(timer));
   if ((event as { type?: string } | undefined)?.type !== 'PUT') throw new Error(`watch saw ${JSON.stringify(event)}`);
   steps.push('watchEvents');
 
