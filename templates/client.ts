@@ -173,7 +173,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
-    reexport(RUNTIME.layers, ['authLayer', 'clusterLayers', 'failoverLayer', 'streamLayer']),
+    reexport(RUNTIME.layers, ['authLayer', 'clusterLayers', 'failoverLayer', 'livenessLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
     reexport('./runtime/types.js', ['WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),

@@ -94,6 +94,12 @@ export interface ClientOptions {
    * global WebSocket cannot take a CA or a client certificate, so watches then go over POST.
    */
   WebSocket?: WebSocketConstructor | null;
+  /**
+   * Hung members: while calls or streams wait on an endpoint silent for `quietMs` (3000), a `GET /version` probes it;
+   * unanswered within `timeoutMs` (4000), they are aborted and move to another member (a write that may have been
+   * applied is not re-sent). false: no probes (a call without a deadline then waits as long as its member does).
+   */
+  liveness?: { quietMs?: number; timeoutMs?: number } | false;
   /** A watch socket silent for `intervalMs` (5000) gets a progress request; unanswered for `timeoutMs` (5000): dead. */
   watchKeepalive?: { intervalMs?: number; timeoutMs?: number };
 }
