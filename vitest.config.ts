@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fetch-engine',
-          include: ['test/runtime/transport.test.ts', 'test/resilience/**/*.test.ts', 'test/watch/{failover,cancel,resume,retry}.test.ts', 'test/transport/engines.test.ts'],
+          include: ['test/runtime/transport.test.ts', 'test/resilience/**/*.test.ts', 'test/watch/{failover,cancel,resume,retry}.test.ts', 'test/transport/engines.test.ts', 'test/transport/tokens.test.ts'],
           setupFiles: ['test/helpers/fetch-engine.setup.ts'],
         },
       },

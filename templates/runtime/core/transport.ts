@@ -8,7 +8,7 @@ import {
   normalizeEndpoints,
   prefixForVersion,
 } from './endpoints.js';
-import { EtcdConnectionError, EtcdDecodeError, EtcdError } from '../errors.js';
+import { EtcdConnectionError, EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
 import type { Attempt, EndpointRing, FailoverPlan, withFailover } from './failover.js';
 import type { createLiveness, Liveness } from './liveness.js';
 import type { readJsonStream } from '../wire/ndjson.js';
@@ -264,7 +264,14 @@ class GatewayTransport implements Transport {
     const prefix = await this.resolvePrefix(endpoint, scope.signal);
     const token = op.noAuth === true ? undefined : await this.tokens.get(endpoint, prefix, scope.signal);
     attempt.sent = true;
-    const response = await this.post(endpoint, prefix, op, payload, token, scope);
+    let response: HttpResponse;
+    try {
+      response = await this.post(endpoint, prefix, op, payload, token, scope);
+    } catch (error) {
+      if (!this.tokenClosedConnection(op, token, error, scope)) throw error;
+      // Upstream 3.4.23 closes the connection on an expired token (etcd-io/etcd#15256): a read tries once more.
+      return await this.post(endpoint, prefix, op, payload, await this.tokens.get(endpoint, prefix, scope.signal), scope);
+    }
     if (isOk(response.status)) return response;
     const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix);
     if (!isInvalidTokenError(error) || token === undefined || !this.tokens.invalidate(token)) throw error;
@@ -272,6 +279,16 @@ class GatewayTransport implements Transport {
     const retried = await this.post(endpoint, prefix, op, payload, fresh, scope);
     if (isOk(retried.status)) return retried;
     throw await errorFromResponse(retried, op, endpoint, prefix, this.options.prefix);
+  }
+
+  /**
+   * Whether a connection closed without an answer may mean the token expired (some etcd builds close it instead of
+   * answering 401): the token is then dropped, so the next request authenticates again. True only for a read,
+   * which may be re-sent; a write that got no answer may have been applied, and fails as it is.
+   */
+  private tokenClosedConnection(op: OperationDescriptor, token: string | undefined, error: unknown, scope: Scope): boolean {
+    if (token === undefined || scope.signal.aborted || !closedWithoutAnswer(error)) return false;
+    return this.tokens.invalidate(token) && op.safety === 'read';
   }
 
   private post(
@@ -336,6 +353,12 @@ class GatewayTransport implements Transport {
     this.versions.delete(endpoint);
     this.prefixes.delete(endpoint);
   }
+}
+
+/** A connection the server closed before any answer: Node's `socket hang up`, undici's `other side closed`. */
+function closedWithoutAnswer(error: unknown): boolean {
+  const code = systemErrorCode(error);
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
 
 /** An attempt's scope and its liveness guard. */
