@@ -340,8 +340,9 @@ function startTimeout(opts: StartEtcdOptions): number {
 
 function tlsArgs(tls: ServerTls | undefined): string[] {
   if (tls === undefined) return [];
-  const args = [`--cert-file=${tls.certFile}`, `--key-file=${tls.keyFile}`, `--trusted-ca-file=${tls.caFile}`];
-  return tls.clientCertAuth === false ? args : [...args, '--client-cert-auth'];
+  const args = [`--cert-file=${tls.certFile}`, `--key-file=${tls.keyFile}`];
+  // etcd 3.4 asks every client for a certificate once it has a --trusted-ca-file, with or without --client-cert-auth.
+  return tls.clientCertAuth === false ? args : [...args, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth'];
 }
 
 function commonArgs(opts: StartEtcdOptions): string[] {

@@ -15,7 +15,7 @@ export interface ServerTls {
   readonly certFile: string;
   readonly keyFile: string;
   readonly caFile: string;
-  /** --client-cert-auth (default true). */
+  /** --client-cert-auth and --trusted-ca-file (default true); false: server-side TLS only. */
   readonly clientCertAuth?: boolean;
   /** The client certificate and key the harness itself probes /health and status with. */
   readonly clientCertFile: string;
