@@ -1,6 +1,7 @@
 // The generated client against a real etcd 3.4.23 with --client-cert-auth: every path (unary, txn, watch streams,
 // lease keepalive streams, locks, snapshots, authentication, the /version probe) over mutual TLS, and the three
 // refusals in words with nothing written.
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { etcdAvailable, etcdctl, startEtcd, type EtcdServer } from '../helpers/etcd.js';
@@ -50,6 +51,48 @@ describe.skipIf(!etcdAvailable())('the client over mutual TLS (real etcd, --clie
     await new Promise((resolve) => setTimeout(resolve, 300));
     await c.kv.put({ key: 'tls/w', value: 'seen' });
     expect((await first)?.type).toBe('PUT');
+  });
+
+  /** The first event on `key` through `c`, after a put. */
+  async function firstEvent(c: Client, key: string): Promise<string | undefined> {
+    const events = c.watchEvents({ key });
+    const first = (async () => {
+      for await (const event of events) return event.type;
+      return undefined;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await c.kv.put({ key, value: 'seen' });
+    return await first;
+  }
+
+  it('watches over a ws WebSocket, which gets the TLS options as its third argument', async () => {
+    const seen: unknown[] = [];
+    class Recording extends WebSocket {
+      constructor(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions) {
+        super(url, protocols, options);
+        seen.push({ url, ca: Array.isArray(options?.ca), cert: typeof options?.cert });
+      }
+    }
+    expect(await firstEvent(client({ WebSocket: Recording }), 'tls/ws')).toBe('PUT');
+    expect(seen).toEqual([{ url: `${etcd.url.replace('https:', 'wss:')}/v3/watch`, ca: true, cert: 'string' }]);
+  });
+
+  it('watches over POST with tls when only a global WebSocket is there (it cannot take TLS options)', async () => {
+    const global = globalThis as { WebSocket?: unknown };
+    const before = global.WebSocket;
+    let used = 0;
+    global.WebSocket = class {
+      constructor() {
+        used += 1;
+        throw new Error('the global WebSocket must not be used with tls');
+      }
+    };
+    try {
+      expect(await firstEvent(client(), 'tls/global')).toBe('PUT');
+      expect(used).toBe(0);
+    } finally {
+      global.WebSocket = before;
+    }
   });
 
   it('keeps a lease alive over the keepalive stream, and holds a lock', async () => {
