@@ -5,8 +5,10 @@
 import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStructure, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
 import type { ApiModel, Field, Message, Operation, Service } from '../spec/model.js';
 import { jsDoc } from './docs.js';
+import { inputFieldIsOptional } from './models.js';
 import { Imports, RUNTIME } from './imports.js';
 import { pascalCase } from '../spec/names.js';
+import { misroutedPaths, type RouteAnswer } from '../spec/risks.js';
 import { readProperty, stringLiteral } from './syntax.js';
 import { decoderName, encoderName, inputTypeName } from './usage.js';
 import { versionNote } from './versions-doc.js';
@@ -27,9 +29,13 @@ export function emitServices(model: ApiModel, imports: Imports): StatementStruct
 
 type Messages = ReadonlyMap<string, Message>;
 
-/** A request message without fields (`StatusRequest`, `SnapshotRequest`): the request may be left out. */
-function requestIsOptional(op: Operation, messages: Messages): boolean {
-  return !op.requestStreaming && messages.get(op.request)?.fields.length === 0;
+/**
+ * A request whose fields may all be left out (`StatusRequest`, `MemberListRequest`, which gained `linearizable`
+ * in 3.5) may be left out as a whole: code calling `client.cluster.memberList()` compiles against every etcd
+ * version that has the operation. A stream of requests is always given.
+ */
+export function requestIsOptional(op: Operation, messages: Messages): boolean {
+  return !op.requestStreaming && (messages.get(op.request)?.fields ?? []).every(inputFieldIsOptional);
 }
 
 /**
@@ -62,8 +68,20 @@ function descriptorLiteral(s: Service, op: Operation, safety: string): string {
     `route: ${stringLiteral(op.route.path)}`,
     `safety: ${stringLiteral(safety)}`,
     ...(op.authenticates ? ['noAuth: true'] : []),
+    ...answeredBy(op),
   ];
   return `{ ${fields.join(', ')} }`;
+}
+
+/** Routes of this operation at which servers run another RPC (spec/risks.ts): the call checks before it is sent. */
+function answeredBy(op: Operation): string[] {
+  const answers = misroutedPaths(op);
+  if (answers.length === 0) return [];
+  const entry = (a: RouteAnswer): string => {
+    const bounds = [...(a.since ? [`since: ${stringLiteral(a.since)}`] : []), ...(a.before ? [`before: ${stringLiteral(a.before)}`] : [])];
+    return `${stringLiteral(a.path)}: { ${[`rpc: ${stringLiteral(a.rpc)}`, ...bounds].join(', ')} }`;
+  };
+  return [`answeredBy: { ${answers.map(entry).join(', ')} }`];
 }
 
 function requestType(op: Operation, imports: Imports): string {

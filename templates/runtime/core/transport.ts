@@ -10,6 +10,7 @@ import {
 import { EtcdConnectionError, EtcdDecodeError, EtcdError } from '../errors.js';
 import { withFailover, type Attempt, type EndpointRing, type FailoverPlan } from './failover.js';
 import { readJsonStream } from '../wire/ndjson.js';
+import { checkRoute } from './route-check.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createScope, raceSignal, type Scope } from './signals.js';
 import type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
@@ -58,6 +59,7 @@ class GatewayTransport implements Transport {
   }
 
   async unary(op: OperationDescriptor, body: unknown, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    if (op.answeredBy) await checkRoute(op, () => this.serverVersion());
     const payload = JSON.stringify(body ?? {});
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const scope = this.openScope(op, timeoutMs, options.signal);
@@ -78,6 +80,7 @@ class GatewayTransport implements Transport {
     body: unknown | readonly unknown[],
     options: CallOptions = {},
   ): AsyncGenerator<Record<string, unknown>> {
+    if (op.answeredBy) await checkRoute(op, () => this.serverVersion());
     const payload = Array.isArray(body) ? body.map((b) => JSON.stringify(b)).join('\n') : JSON.stringify(body ?? {});
     // Only a per-call timeout bounds a stream: the client default would cut every long-lived watch.
     const scope = this.openScope(op, options.timeoutMs, options.signal);

@@ -4,6 +4,7 @@
 // throws EtcdIgnoredFieldError (unless allowIgnoredFields), and an operation it binds at another route goes there.
 import { EtcdUnsupportedError } from '../errors.js';
 import type { CallOptions, ClientOptions, OperationDescriptor, Transport } from '../types.js';
+import { compareVersions } from './route-check.js';
 
 /** A request field not every version has: the versions that have it, and what ignoring it costs. */
 export interface VersionedField {
@@ -188,10 +189,4 @@ export function versionRanges(have: readonly string[], versions: readonly string
 
 function minorOf(version: string): string {
   return version.split('.').slice(0, 2).join('.');
-}
-
-function compareVersions(a: string, b: string): number {
-  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
 }
