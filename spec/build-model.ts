@@ -44,6 +44,12 @@ export function buildModel(specs: readonly LoadedSpec[], options: BuildOptions =
   };
 }
 
+/** The services the specs define (before any `services` selection): tag and client property. */
+export function serviceNames(specs: readonly LoadedSpec[]): { name: string; property: string }[] {
+  const tags = [...new Set(specs.flatMap(readOperations).map((op) => op.service))].sort(compareText);
+  return tags.map((name) => ({ name, property: serviceProperty(name) }));
+}
+
 /** All routes of one RPC: the primary binding and its aliases (`LeaseRevoke2` at /kv/lease/revoke). */
 interface OperationDraft {
   readonly service: string;
