@@ -8,8 +8,9 @@ import { compareEnums } from './enums.js';
 import { compareMessages } from './messages.js';
 import { compareOperations } from './operations.js';
 import { comparePrefixes } from './prefixes.js';
+import { compareRoutes } from './routes.js';
 import { compareErrorBodies } from './streams.js';
-import type { Change, ChangeId } from './types.js';
+import type { Change, ChangeId, Direction } from './types.js';
 
 export interface Comparison {
   readonly changes: readonly Change[];
@@ -19,7 +20,9 @@ export interface Comparison {
 export function compareModels(old: ApiModel, next: ApiModel, options: ContextOptions = {}): Comparison {
   const ctx = createContext(old, next, options);
   const prefixes = comparePrefixes(ctx);
-  const changes = [...prefixes.changes, ...compareOperations(ctx), ...compareErrorBodies(ctx), ...compareMessages(ctx), ...compareEnums(ctx)];
+  const operations = compareOperations(ctx);
+  const covered = new Set(operations.filter((c) => c.id === 'operation-added' || c.id === 'operation-removed').map((c) => c.operation ?? ''));
+  const changes = [...prefixes.changes, ...operations, ...compareRoutes(ctx, covered), ...compareErrorBodies(ctx), ...compareMessages(ctx), ...compareEnums(ctx)];
   return { changes: sortChanges(changes), notes: prefixes.notes };
 }
 
@@ -33,6 +36,8 @@ const RANK: Readonly<Record<ChangeId, number>> = {
   'operation-alias-moved': 1,
   'operation-alias-changed': 1,
   'operation-signature-changed': 1,
+  'route-added': 1,
+  'route-removed': 1,
   'stream-envelope-changed': 1,
   'error-body-changed': 2,
   'message-added': 3,
@@ -43,6 +48,7 @@ const RANK: Readonly<Record<ChangeId, number>> = {
   'field-type-changed': 4,
   'enum-added': 5,
   'enum-removed': 5,
+  'enum-renamed': 5,
   'enum-value-added': 5,
   'enum-value-removed': 5,
 };
@@ -53,6 +59,13 @@ export function subjectOf(change: Change): string {
   if (change.message !== undefined) return change.field !== undefined ? `${change.message}.${change.field}` : change.message;
   if (change.enum !== undefined) return change.value !== undefined ? `${change.enum}.${change.value}` : change.enum;
   return `${change.from ?? ''} → ${change.to ?? ''}`;
+}
+
+/** For a route change: what it means for the generated client of direction `d`, in words; else undefined. */
+export function clientNote(change: Change, d: Direction): string | undefined {
+  const impact = change.client?.[d];
+  if (!impact) return undefined;
+  return `generated client: ${impact.affected ? 'affected' : 'not affected'} (${impact.reason})`;
 }
 
 function sortChanges(changes: readonly Change[]): Change[] {

@@ -5,17 +5,15 @@
 import type { Message } from '../../spec/model.js';
 import { travels, usedBy, type CompareContext } from './context.js';
 import { compareFields } from './fields.js';
-import { shapeOf } from './shapes.js';
+import { definitionOf, matchRenames, shapeOf } from './shapes.js';
 import type { Change } from './types.js';
-
-const definitionOf = (m: Message): string => m.definitions[0] ?? m.name;
 
 export function compareMessages(ctx: CompareContext): Change[] {
   const oldByName = new Map(ctx.old.messages.map((m) => [m.name, m]));
   const newByName = new Map(ctx.new.messages.map((m) => [m.name, m]));
   const oldOnly = ctx.old.messages.filter((m) => !newByName.has(m.name));
   const newOnly = ctx.new.messages.filter((m) => !oldByName.has(m.name));
-  const renames = findRenames(oldOnly, newOnly);
+  const renames = matchRenames(oldOnly, newOnly, shapeOf);
   const changes: Change[] = [];
   for (const [o, n] of renames) changes.push(renamed(o, n));
   for (const o of oldOnly) if (!renames.has(o)) changes.push(addedOrRemoved(ctx, 'message-removed', o));
@@ -30,22 +28,9 @@ export function compareMessages(ctx: CompareContext): Change[] {
   return changes;
 }
 
-/** Old-only and new-only messages with one and the same non-empty shape, matched one to one. */
-function findRenames(oldOnly: readonly Message[], newOnly: readonly Message[]): Map<Message, Message> {
-  const renames = new Map<Message, Message>();
-  for (const o of oldOnly) {
-    const shape = shapeOf(o);
-    if (shape === '') continue;
-    const candidates = newOnly.filter((n) => shapeOf(n) === shape);
-    const rivals = oldOnly.filter((x) => shapeOf(x) === shape);
-    if (candidates.length === 1 && rivals.length === 1) renames.set(o, candidates[0]!);
-  }
-  return renames;
-}
-
 function renamed(o: Message, n: Message): Change {
   const names = o.name === n.name ? `the generated type stays ${n.name}` : `the generated type ${o.name} becomes ${n.name}: code naming it must be updated`;
-  const reason = `the wire shape is the same; ${names}`;
+  const reason = `source-level only: the wire shape is the same; code naming the spec definition ${definitionOf(o)} (another generator's types) must name ${definitionOf(n)}; ${names}`;
   return {
     id: 'message-renamed',
     level: { A: 'INFO', B: 'INFO' },

@@ -1,5 +1,5 @@
 /** Comparing message shapes: the wire fields, their types and repetition (prose ignored). */
-import type { ApiModel, Field, FieldType, Message } from '../../spec/model.js';
+import type { ApiModel, Enum, Field, FieldType, Message } from '../../spec/model.js';
 import type { CompareContext } from './context.js';
 
 export function typeText(type: FieldType, repeated = false): string {
@@ -22,4 +22,23 @@ export function findMessage(model: ApiModel, name: string): Message | undefined 
 export function sameShape(ctx: CompareContext, oldName: string, newName: string): boolean {
   const [o, n] = [findMessage(ctx.old, oldName), findMessage(ctx.new, newName)];
   return o !== undefined && n !== undefined && shapeOf(o) === shapeOf(n);
+}
+
+/** The spec's definition name of a message or enum (`etcdserverpbPutRequest`). */
+export const definitionOf = (d: Message | Enum): string => d.definitions[0] ?? d.name;
+
+/**
+ * Old-only and new-only definitions with one and the same non-empty key (a message's wire shape, an enum's
+ * values), matched one to one: renames. A key several of either side share matches nothing.
+ */
+export function matchRenames<T>(oldOnly: readonly T[], newOnly: readonly T[], key: (item: T) => string): Map<T, T> {
+  const renames = new Map<T, T>();
+  for (const o of oldOnly) {
+    const k = key(o);
+    if (k === '') continue;
+    const candidates = newOnly.filter((n) => key(n) === k);
+    const rivals = oldOnly.filter((x) => key(x) === k);
+    if (candidates.length === 1 && rivals.length === 1) renames.set(o, candidates[0]!);
+  }
+  return renames;
 }
