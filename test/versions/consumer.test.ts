@@ -1,0 +1,32 @@
+/**
+ * One consumer file (consumer.ts) compiled, strictly as a consumer compiles (strict, exactOptionalPropertyTypes,
+ * noUncheckedIndexedAccess, NodeNext), against the client of every etcd version: the synthesized 3.0- and
+ * 3.1-shaped ones and the six with specs. Regenerating from another version keeps this code compiling, e.g.
+ * `cluster.memberList()` with no argument, although 3.5 gave MemberListRequest a field.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { typeCheck } from '../helpers/typecheck.js';
+import { ALL_VERSIONS, versionClientDir } from './clients.js';
+
+const CONSUMER = new URL('./consumer.ts', import.meta.url);
+
+describe.each(ALL_VERSIONS)('the client of etcd %s', (version) => {
+  it('compiles the consumer file strictly', async () => {
+    const dir = await versionClientDir(version);
+    // Beside the client directory (which the generator owns), importing it as an application would.
+    const consumer = join(dirname(dir), 'consumer.ts');
+    writeFileSync(consumer, readFileSync(CONSUMER, 'utf8').replace("from './index.js'", "from './client/index.js'"));
+    expect(typeCheck(dir, [consumer])).toEqual([]);
+  }, 60_000);
+});
+
+it('lets a request whose fields are all optional be left out, not only a field-less one', async () => {
+  const services = readFileSync(join(await versionClientDir('3.5.33'), 'services.ts'), 'utf8');
+  const models = readFileSync(join(await versionClientDir('3.5.33'), 'models.ts'), 'utf8');
+  expect(models).toMatch(/export interface MemberListRequestInput \{[^}]*linearizable\?:/);
+  expect(services).toMatch(/memberList\(request\?: MemberListRequestInput/);
+  // A stream of requests is always given.
+  expect(services).toMatch(/keepAlive\(\s*request: LeaseKeepAliveRequestInput \| readonly LeaseKeepAliveRequestInput\[\],/);
+}, 60_000);
