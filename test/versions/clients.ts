@@ -2,7 +2,8 @@
  * Clients of every etcd version for the version tests: the six with specs in ETCD_SPECS_DIR and the synthesized
  * 3.0- and 3.1-shaped ones (see shapes.ts), each generated once per process into .tmp/versions/clients/.
  */
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { generate } from '../../generator/generate.js';
 import { repoRoot, specsDir, specVersions } from '../helpers/specs.js';
 import { SYNTHESIZED, writeSynthesizedSpecs } from './shapes.js';
@@ -28,4 +29,15 @@ export function versionClientDir(...versions: string[]): Promise<string> {
     pending.set(key, dir);
   }
   return dir;
+}
+
+/**
+ * fixtures/consumer.ts written beside a client directory (which the generator owns), importing it as an application
+ * would: `./client/index.js`. Returns its path.
+ */
+export function writeConsumer(clientDir: string): string {
+  const consumer = join(dirname(clientDir), 'consumer.ts');
+  const text = readFileSync(new URL('./fixtures/consumer.ts', import.meta.url), 'utf8').replace("from './index.js'", "from './client/index.js'");
+  writeFileSync(consumer, text);
+  return consumer;
 }
