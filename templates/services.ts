@@ -154,7 +154,9 @@ function methodBody(s: Service, op: Operation, imports: Imports, messages: Messa
   const encode = imports.value('./codecs.js', encoderName(op.request));
   const decoder = imports.value('./codecs.js', decoderName(op.response));
   const decode = bytes ? `(wire) => ${readProperty(`${decoder}(wire)`, bytes.name)}` : decoder;
-  const request = requestIsOptional(op, messages) ? '(request ?? {})' : 'request';
+  // `{} as T`, not `{}`: every field of T is optional, but a field named like an Object.prototype member
+  // (`constructor`) would make TypeScript see the inherited one in a bare `{}`.
+  const request = requestIsOptional(op, messages) ? `(request ?? ({} as ${imports.type('./models.js', inputTypeName(op.request))}))` : 'request';
   const body = op.requestStreaming ? `${imports.value(RUNTIME.codec, 'encodeEach')}(request, ${encode})` : `${encode}(${request})`;
   if (op.responseStreaming) {
     return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(transport.stream(${descriptorName(s, op)}, ${body}, options), ${decode})`;
