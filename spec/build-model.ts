@@ -15,6 +15,7 @@ import { buildErrorBodies } from './error-bodies.js';
 import { SpecError } from './errors.js';
 import type { LoadedSpec } from './load.js';
 import type { ApiModel, Enum, Field, FieldType, Message, Operation, Safety, Service } from './model.js';
+import { compareText } from './order.js';
 import { isIdentifier, isReservedTypeName, jsonName, methodName, pascalCase, serviceProperty, splitPackage } from './names.js';
 import { compareVersions } from './versions.js';
 
@@ -279,9 +280,4 @@ function assertUnique(values: readonly string[], message: (v: string) => string)
     if (seen.has(v)) throw new SpecError('(model)', '', message(v));
     seen.add(v);
   }
-}
-
-/** Locale-independent ordering: output must not depend on the machine. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

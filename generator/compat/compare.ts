@@ -3,6 +3,7 @@
  * Pure: no I/O, the same models give the same changes.
  */
 import type { ApiModel } from '../../spec/model.js';
+import { compareText } from '../../spec/order.js';
 import { createContext, type ContextOptions } from './context.js';
 import { compareEnums } from './enums.js';
 import { compareMessages } from './messages.js';
@@ -69,6 +70,7 @@ export function clientNote(change: Change, d: Direction): string | undefined {
 }
 
 function sortChanges(changes: readonly Change[]): Change[] {
-  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...changes].sort((a, b) => RANK[a.id] - RANK[b.id] || text(subjectOf(a), subjectOf(b)) || text(a.id, b.id) || text(a.text, b.text));
+  return [...changes].sort(
+    (a, b) => RANK[a.id] - RANK[b.id] || compareText(subjectOf(a), subjectOf(b)) || compareText(a.id, b.id) || compareText(a.text, b.text),
+  );
 }

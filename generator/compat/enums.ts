@@ -4,7 +4,7 @@
  */
 import type { Enum } from '../../spec/model.js';
 import { travels, usedBy, type CompareContext } from './context.js';
-import { definitionOf, matchRenames } from './shapes.js';
+import { definitionOf, matchRenames, renameChange } from './shapes.js';
 import { maxLevel, type Change, type Level } from './types.js';
 
 export function compareEnums(ctx: CompareContext): Change[] {
@@ -14,7 +14,7 @@ export function compareEnums(ctx: CompareContext): Change[] {
   const renames = matchRenames(ctx.old.enums.filter((e) => !newByName.has(e.name)), ctx.new.enums.filter((e) => !oldByName.has(e.name)), valuesOf);
   const renamedTo = new Set(renames.values());
   const changes: Change[] = [];
-  for (const [o, n] of renames) changes.push(renamed(o, n));
+  for (const [o, n] of renames) changes.push(renameChange('enum', o, n));
   for (const o of ctx.old.enums) if (!newByName.has(o.name) && !renames.has(o)) changes.push(wholeEnum(ctx, 'enum-removed', o));
   for (const n of ctx.new.enums) {
     const o = oldByName.get(n.name);
@@ -22,27 +22,12 @@ export function compareEnums(ctx: CompareContext): Change[] {
       if (!renamedTo.has(n)) changes.push(wholeEnum(ctx, 'enum-added', n));
       continue;
     }
-    if (definitionOf(o) !== definitionOf(n)) changes.push(renamed(o, n));
+    if (definitionOf(o) !== definitionOf(n)) changes.push(renameChange('enum', o, n));
     const [before, after] = [new Set(o.values.map((v) => v.name)), new Set(n.values.map((v) => v.name))];
     for (const v of after) if (!before.has(v)) changes.push(valueChange(ctx, 'enum-value-added', n, v));
     for (const v of before) if (!after.has(v)) changes.push(valueChange(ctx, 'enum-value-removed', n, v));
   }
   return changes;
-}
-
-/** A definition renamed with the same values (a new proto package, say): source-level only. */
-function renamed(o: Enum, n: Enum): Change {
-  const names = o.name === n.name ? `the generated type stays ${n.name}` : `the generated type ${o.name} becomes ${n.name}: code naming it must be updated`;
-  const reason = `source-level only: the values are the same; code naming the spec definition ${definitionOf(o)} (another generator's types) must name ${definitionOf(n)}; ${names}`;
-  return {
-    id: 'enum-renamed',
-    level: { A: 'INFO', B: 'INFO' },
-    reason: { A: reason, B: reason },
-    enum: definitionOf(n),
-    from: definitionOf(o),
-    to: definitionOf(n),
-    text: `enum renamed: ${definitionOf(o)} → ${definitionOf(n)} (same values)`,
-  };
 }
 
 function wholeEnum(ctx: CompareContext, id: 'enum-added' | 'enum-removed', e: Enum): Change {

@@ -5,7 +5,7 @@
 import type { Message } from '../../spec/model.js';
 import { travels, usedBy, type CompareContext } from './context.js';
 import { compareFields } from './fields.js';
-import { definitionOf, matchRenames, shapeOf } from './shapes.js';
+import { definitionOf, matchRenames, renameChange, shapeOf } from './shapes.js';
 import type { Change } from './types.js';
 
 export function compareMessages(ctx: CompareContext): Change[] {
@@ -15,31 +15,17 @@ export function compareMessages(ctx: CompareContext): Change[] {
   const newOnly = ctx.new.messages.filter((m) => !oldByName.has(m.name));
   const renames = matchRenames(oldOnly, newOnly, shapeOf);
   const changes: Change[] = [];
-  for (const [o, n] of renames) changes.push(renamed(o, n));
+  for (const [o, n] of renames) changes.push(renameChange('message', o, n));
   for (const o of oldOnly) if (!renames.has(o)) changes.push(addedOrRemoved(ctx, 'message-removed', o));
   const renamedTo = new Set(renames.values());
   for (const n of newOnly) if (!renamedTo.has(n)) changes.push(addedOrRemoved(ctx, 'message-added', n));
   for (const n of ctx.new.messages) {
     const o = oldByName.get(n.name);
     if (!o) continue;
-    if (definitionOf(o) !== definitionOf(n)) changes.push(renamed(o, n));
+    if (definitionOf(o) !== definitionOf(n)) changes.push(renameChange('message', o, n));
     changes.push(...compareFields(ctx, o, n));
   }
   return changes;
-}
-
-function renamed(o: Message, n: Message): Change {
-  const names = o.name === n.name ? `the generated type stays ${n.name}` : `the generated type ${o.name} becomes ${n.name}: code naming it must be updated`;
-  const reason = `source-level only: the wire shape is the same; code naming the spec definition ${definitionOf(o)} (another generator's types) must name ${definitionOf(n)}; ${names}`;
-  return {
-    id: 'message-renamed',
-    level: { A: 'INFO', B: 'INFO' },
-    reason: { A: reason, B: reason },
-    message: definitionOf(n),
-    from: definitionOf(o),
-    to: definitionOf(n),
-    text: `message renamed: ${definitionOf(o)} → ${definitionOf(n)} (same fields)`,
-  };
 }
 
 function addedOrRemoved(ctx: CompareContext, id: 'message-added' | 'message-removed', m: Message): Change {

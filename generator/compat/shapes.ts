@@ -1,6 +1,7 @@
 /** Comparing message shapes: the wire fields, their types and repetition (prose ignored). */
 import type { ApiModel, Enum, Field, FieldType, Message } from '../../spec/model.js';
 import type { CompareContext } from './context.js';
+import type { Change } from './types.js';
 
 export function typeText(type: FieldType, repeated = false): string {
   const base = type.kind === 'scalar' ? type.scalar : type.kind === 'json' ? 'json' : type.name;
@@ -41,4 +42,21 @@ export function matchRenames<T>(oldOnly: readonly T[], newOnly: readonly T[], ke
     if (candidates.length === 1 && rivals.length === 1) renames.set(o, candidates[0]!);
   }
   return renames;
+}
+
+/** A definition renamed with the same structure (fields, or values): source-level only, both ways INFO. */
+export function renameChange(kind: 'message' | 'enum', o: Message | Enum, n: Message | Enum): Change {
+  const [from, to] = [definitionOf(o), definitionOf(n)];
+  const names = o.name === n.name ? `the generated type stays ${n.name}` : `the generated type ${o.name} becomes ${n.name}: code naming it must be updated`;
+  const same = kind === 'message' ? 'the wire shape is the same' : 'the values are the same';
+  const reason = `source-level only: ${same}; code naming the spec definition ${from} (another generator's types) must name ${to}; ${names}`;
+  return {
+    id: kind === 'message' ? 'message-renamed' : 'enum-renamed',
+    level: { A: 'INFO', B: 'INFO' },
+    reason: { A: reason, B: reason },
+    ...(kind === 'message' ? { message: to } : { enum: to }),
+    from,
+    to,
+    text: `${kind} renamed: ${from} → ${to} (same ${kind === 'message' ? 'fields' : 'values'})`,
+  };
 }
