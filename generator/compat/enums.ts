@@ -4,25 +4,14 @@
  */
 import type { Enum } from '../../spec/model.js';
 import { travels, usedBy, type CompareContext } from './context.js';
-import { definitionOf, matchRenames, renameChange } from './shapes.js';
+import { definitionOf, pairDefinitions } from './shapes.js';
 import { maxLevel, type Change, type Level } from './types.js';
 
 export function compareEnums(ctx: CompareContext): Change[] {
-  const oldByName = new Map(ctx.old.enums.map((e) => [e.name, e]));
-  const newByName = new Map(ctx.new.enums.map((e) => [e.name, e]));
   const valuesOf = (e: Enum): string => e.values.map((v) => v.name).sort().join(',');
-  const renames = matchRenames(ctx.old.enums.filter((e) => !newByName.has(e.name)), ctx.new.enums.filter((e) => !oldByName.has(e.name)), valuesOf);
-  const renamedTo = new Set(renames.values());
-  const changes: Change[] = [];
-  for (const [o, n] of renames) changes.push(renameChange('enum', o, n));
-  for (const o of ctx.old.enums) if (!newByName.has(o.name) && !renames.has(o)) changes.push(wholeEnum(ctx, 'enum-removed', o));
-  for (const n of ctx.new.enums) {
-    const o = oldByName.get(n.name);
-    if (!o) {
-      if (!renamedTo.has(n)) changes.push(wholeEnum(ctx, 'enum-added', n));
-      continue;
-    }
-    if (definitionOf(o) !== definitionOf(n)) changes.push(renameChange('enum', o, n));
+  const { renames, added, removed, pairs } = pairDefinitions('enum', ctx.old.enums, ctx.new.enums, valuesOf);
+  const changes: Change[] = [...renames, ...removed.map((o) => wholeEnum(ctx, 'enum-removed', o)), ...added.map((n) => wholeEnum(ctx, 'enum-added', n))];
+  for (const [o, n] of pairs) {
     const [before, after] = [new Set(o.values.map((v) => v.name)), new Set(n.values.map((v) => v.name))];
     for (const v of after) if (!before.has(v)) changes.push(valueChange(ctx, 'enum-value-added', n, v));
     for (const v of before) if (!after.has(v)) changes.push(valueChange(ctx, 'enum-value-removed', n, v));

@@ -60,3 +60,27 @@ export function renameChange(kind: 'message' | 'enum', o: Message | Enum, n: Mes
     text: `${kind} renamed: ${from} → ${to} (same ${kind === 'message' ? 'fields' : 'values'})`,
   };
 }
+
+export interface Paired<T> {
+  /** Renames: of the spec definition under one generated name, or to another name with the same key. */
+  readonly renames: Change[];
+  readonly added: T[];
+  readonly removed: T[];
+  /** Old and new of each generated name both sides have, to compare further. */
+  readonly pairs: [T, T][];
+}
+
+/** Messages or enums of both sides, paired by generated name, with renames found by `key` (shape, values). */
+export function pairDefinitions<T extends Message | Enum>(kind: 'message' | 'enum', olds: readonly T[], news: readonly T[], key: (item: T) => string): Paired<T> {
+  const oldByName = new Map(olds.map((d) => [d.name, d]));
+  const newByName = new Map(news.map((d) => [d.name, d]));
+  const matched = matchRenames(olds.filter((d) => !newByName.has(d.name)), news.filter((d) => !oldByName.has(d.name)), key);
+  const renamedTo = new Set(matched.values());
+  const pairs = news.flatMap((n): [T, T][] => (oldByName.has(n.name) ? [[oldByName.get(n.name)!, n]] : []));
+  return {
+    renames: [...matched, ...pairs.filter(([o, n]) => definitionOf(o) !== definitionOf(n))].map(([o, n]) => renameChange(kind, o, n)),
+    added: news.filter((n) => !oldByName.has(n.name) && !renamedTo.has(n)),
+    removed: olds.filter((o) => !newByName.has(o.name) && !matched.has(o)),
+    pairs,
+  };
+}
