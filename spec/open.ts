@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { DownloadProgress, PinnedDigests } from './download.js';
 import { OptionError, SpecError } from './errors.js';
+import type { ReadInput } from './load.js';
 import type { ApiModel } from './model.js';
 import { resolveSpecSets, type ResolveOptions, type SpecInput, type SpecSet } from './resolve.js';
 
@@ -30,9 +31,14 @@ export interface OpenOptions {
   readonly onProgress?: ((progress: DownloadProgress) => void) | undefined;
 }
 
+/** One etcd version's inputs, each with its text. */
+export interface ReadSet extends SpecSet {
+  readonly inputs: readonly ReadInput[];
+}
+
 export interface OpenedApi {
   /** One set per etcd version, every input with its text. */
-  readonly sets: readonly SpecSet[];
+  readonly sets: readonly ReadSet[];
   /** What a user should know (the digests of a download no pin verified). */
   readonly notes: readonly string[];
   /** Validate, build, select the services and merge: the model of the whole API (built once). */
@@ -63,9 +69,9 @@ function fetcher(options: OpenOptions, notes: string[]): ResolveOptions['fetchVe
   };
 }
 
-async function readTexts(sets: readonly SpecSet[]): Promise<SpecSet[]> {
-  const read = async (input: SpecInput): Promise<SpecInput> => {
-    if (input.text !== undefined) return input;
+async function readTexts(sets: readonly SpecSet[]): Promise<ReadSet[]> {
+  const read = async (input: SpecInput): Promise<ReadInput> => {
+    if (input.text !== undefined) return { ...input, text: input.text };
     try {
       return { ...input, text: await readFile(input.file, 'utf8') };
     } catch (e) {
@@ -75,7 +81,7 @@ async function readTexts(sets: readonly SpecSet[]): Promise<SpecSet[]> {
   return Promise.all(sets.map(async (set) => ({ ...set, inputs: await Promise.all(set.inputs.map(read)) })));
 }
 
-async function buildApi(sets: readonly SpecSet[], services: readonly string[] | undefined): Promise<ApiModel> {
+async function buildApi(sets: readonly ReadSet[], services: readonly string[] | undefined): Promise<ApiModel> {
   const [{ loadSpecs }, { buildModel, serviceNames }, { mergeModels }] = await Promise.all([import('./load.js'), import('./build-model.js'), import('./merge.js')]);
   const loaded = await Promise.all(sets.map((set) => loadSpecs(set.inputs)));
   if (services) assertServicesExist(services, loaded.flatMap(serviceNames));
