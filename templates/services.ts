@@ -125,7 +125,10 @@ function routeNote(op: Operation): string {
   const alternates = op.alternateRoutes.map((r) => `\`${r.path}\``).join(', ');
   const stream = op.responseStreaming ? ' Streams its responses.' : '';
   const elsewhere = (op.versionRoutes ?? []).map((r) => ` On etcd ${r.versions.join(', ')}: \`${r.path}\`.`).join('');
-  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${elsewhere}${stream}`;
+  const misrouted = misroutedPaths(op)
+    .map((a) => ` Servers answer \`${a.path}\` with ${a.rpc}: there the call fails with EtcdMisroutedError before it is sent.`)
+    .join('');
+  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${elsewhere}${misrouted}${stream}`;
 }
 
 function serviceFactory(s: Service, imports: Imports, messages: Messages): FunctionDeclarationStructure {

@@ -45,6 +45,7 @@ describe('maintenance.hashKV() of a client whose spec binds it at /maintenance/h
     try {
       const error = await client.maintenance.hashKV({}).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(gen.EtcdUnsupportedError);
+      expect(error).toBeInstanceOf(gen.EtcdMisroutedError);
       expect(error).toMatchObject({ name: 'EtcdMisroutedError', route: '/maintenance/hash', answeredBy: 'Hash', serverVersion: '3.4.23' });
       expect(String(error)).toMatch(/maintenance\.hashKV is bound at \/maintenance\/hash in this client's spec, but etcd 3\.4\.23 answers \/maintenance\/hash with Hash/);
       expect(paths.filter((p) => p.endsWith('/maintenance/hash'))).toEqual([]);
