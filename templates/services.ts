@@ -13,6 +13,9 @@ import { readProperty, stringLiteral } from './syntax.js';
 import { decoderName, encoderName, inputTypeName } from './usage.js';
 import { versionNote } from './versions-doc.js';
 
+/** Imported only by the methods of operations a server may answer with another RPC (spec/risks.ts). */
+const ROUTE_CHECK = './runtime/core/route-check.js';
+
 export const serviceTypeName = (s: Service): string => `${pascalCase(s.property)}Service`;
 export const serviceFactoryName = (s: Service): string => `create${pascalCase(s.property)}Service`;
 const descriptorName = (s: Service, op: Operation, suffix = ''): string =>
@@ -73,7 +76,7 @@ function descriptorLiteral(s: Service, op: Operation, safety: string): string {
   return `{ ${fields.join(', ')} }`;
 }
 
-/** Routes of this operation at which servers run another RPC (spec/risks.ts): the call checks before it is sent. */
+/** Routes of this operation at which servers run another RPC (spec/risks.ts): the method (and the version guard, after rerouting) checks before sending. */
 function answeredBy(op: Operation): string[] {
   const answers = misroutedPaths(op);
   if (answers.length === 0) return [];
@@ -161,8 +164,15 @@ function methodBody(s: Service, op: Operation, imports: Imports, messages: Messa
   // (`constructor`) would make TypeScript see the inherited one in a bare `{}`.
   const request = requestIsOptional(op, messages) ? `(request ?? ({} as ${imports.type('./models.js', inputTypeName(op.request))}))` : 'request';
   const body = op.requestStreaming ? `${imports.value(RUNTIME.codec, 'encodeEach')}(request, ${encode})` : `${encode}(${request})`;
+  const misrouted = misroutedPaths(op).length > 0;
   if (op.responseStreaming) {
-    return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(transport.stream(${descriptorName(s, op)}, ${body}, options), ${decode})`;
+    const open = `transport.stream(${descriptorName(s, op)}, ${body}, options)`;
+    const stream = misrouted ? `${imports.value(ROUTE_CHECK, 'checkedStream')}(${descriptorName(s, op)}, () => transport.serverVersion(), () => ${open})` : open;
+    return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(${stream}, ${decode})`;
+  }
+  if (misrouted) {
+    const check = `${imports.value(ROUTE_CHECK, 'checkRoute')}(${descriptorName(s, op)}, () => transport.serverVersion())`;
+    return `(request, options) => ${check}.then(() => transport.unary(${descriptorName(s, op)}, ${body}, options)).then(${decode})`;
   }
   if (op.safety === 'txn') {
     const readOnly = imports.value(RUNTIME.transport, 'txnIsReadOnly');

@@ -99,7 +99,7 @@ export interface OperationDescriptor {
   readonly noAuth?: boolean;
   /**
    * Routes at which a server runs another RPC than this operation's (etcd 3.3/3.4 specs bind HashKV at
-   * /maintenance/hash, which servers answer with Hash): the call fails before it is sent (core/route-check.ts).
+   * /maintenance/hash, which servers answer with Hash): the generated method fails before sending (core/route-check.ts).
    */
   readonly answeredBy?: Readonly<Record<string, RouteAnswer>>;
 }

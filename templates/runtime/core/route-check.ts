@@ -1,6 +1,8 @@
 // A route some server versions answer with another RPC than the one the spec binds there (the operation
 // descriptor's `answeredBy`, generated from spec/risks.ts): the call fails before it is sent, on a server whose
 // version (GET /version) says it would answer with the other RPC. An unknown version lets the call go out.
+// Only the generated methods of such operations import this (and the version guard, after it reroutes a call):
+// a client without one ships none of it.
 import { EtcdUnsupportedError } from '../errors.js';
 import type { OperationDescriptor, RouteAnswer } from '../types.js';
 
@@ -40,6 +42,12 @@ function within(version: string, answer: RouteAnswer): boolean {
 function versionsWithout(answer: RouteAnswer): string {
   const ranges = [answer.since && `before ${answer.since}`, answer.before && `${answer.before} or later`].filter(Boolean);
   return ranges.length ? `a server ${ranges.join(' or ')}` : 'a server that binds it here (none known)';
+}
+
+/** `open()`'s stream, once `checkRoute` let the call through. */
+export async function* checkedStream<T>(op: OperationDescriptor, serverVersion: () => Promise<string | undefined>, open: () => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  await checkRoute(op, serverVersion);
+  yield* open();
 }
 
 /** Numeric ordering of `major.minor.patch`. */
