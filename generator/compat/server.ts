@@ -47,7 +47,8 @@ export async function compareWithServer(check: ServerCheck): Promise<CompatRepor
 }
 
 function directionAOnly(change: Change): Change {
-  return { ...change, level: { A: change.level.A, B: 'INFO' }, reason: { A: change.reason.A, B: NOT_APPLICABLE } };
+  const client = change.client ? { client: { A: change.client.A, B: { affected: false, route: null, reason: NOT_APPLICABLE } } } : {};
+  return { ...change, level: { A: change.level.A, B: 'INFO' }, reason: { A: change.reason.A, B: NOT_APPLICABLE }, ...client };
 }
 
 /** The prefix finding from the built-in table of what each server version serves: reported only when it breaks. */
