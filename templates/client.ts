@@ -172,6 +172,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.int64, ['Int64Input'], true),
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
+    reexport('./runtime/core/route-check.js', ['EtcdMisroutedError']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
     reexport(RUNTIME.layers, ['authLayer', 'clusterLayers', 'failoverLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),

@@ -97,6 +97,18 @@ export interface OperationDescriptor {
   readonly route: string;
   readonly safety: 'read' | 'write';
   readonly noAuth?: boolean;
+  /**
+   * Routes at which a server runs another RPC than this operation's (etcd 3.3/3.4 specs bind HashKV at
+   * /maintenance/hash, which servers answer with Hash): the generated method fails before sending (core/route-check.ts).
+   */
+  readonly answeredBy?: Readonly<Record<string, RouteAnswer>>;
+}
+
+/** The RPC a server runs at a route, for server versions from `since` (inclusive) to `before` (exclusive). */
+export interface RouteAnswer {
+  readonly rpc: string;
+  readonly since?: string;
+  readonly before?: string;
 }
 
 export interface Transport {

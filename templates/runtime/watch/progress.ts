@@ -13,7 +13,8 @@ export interface WatchResponseShape<E extends WatchEventShape = WatchEventShape>
   readonly created: boolean;
   readonly canceled: boolean;
   readonly compactRevision: bigint | string;
-  readonly cancelReason: string;
+  /** Absent from specs before etcd 3.2 (and from their servers' answers). */
+  readonly cancelReason?: string;
   /** Absent from specs before etcd 3.4 (and from their servers' answers). */
   readonly fragment?: boolean;
   readonly events: readonly E[];
@@ -134,10 +135,11 @@ export function cancelError(response: WatchResponseShape, endpoint?: string): Et
   const init = { operation: 'watch.watch', endpoint };
   const compacted = toBigInt(response.compactRevision);
   if (compacted > 0n) return new WatchCompactedError(compacted, init);
-  if (response.cancelReason === '') {
+  const reason = response.cancelReason ?? '';
+  if (reason === '') {
     return new EtcdError('the server canceled the watch without a reason', { ...init, code: 14 });
   }
-  const { code, message } = parseCancelReason(response.cancelReason);
+  const { code, message } = parseCancelReason(reason);
   return new EtcdError(message, { ...init, code });
 }
 
