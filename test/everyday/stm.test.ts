@@ -47,7 +47,7 @@ describe.skipIf(!etcdAvailable())('client.stm on etcd 3.4.23', () => {
     expect(attempts).toBeGreaterThan(CLIENTS * TRANSFERS_EACH); // the race was real: some attempts were re-run
   });
 
-  /** Runs `fn` under `isolation`, with `interfere` called (once, by another client) during the first attempt. */
+  /** Runs `fn` under `isolation` and counts the attempts; `first` is true during the first (the test interferes then). */
   async function runWith(client: Client, isolation: Isolation, fn: (tx: Parameters<Parameters<Client['stm']>[0]>[0], first: boolean) => Promise<void>): Promise<number> {
     let runs = 0;
     await client.stm(async (tx) => {
