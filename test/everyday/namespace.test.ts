@@ -146,6 +146,25 @@ describe.skipIf(!etcdAvailable())('client.namespace on etcd 3.4.23', () => {
     });
   }
 
+  it('rewrites the raw watch stream too', async () => {
+    const raw = fx.newClient();
+    const a = raw.namespace('ns7/a/');
+    const stop = new AbortController();
+    const stream = a.watch.watch({ createRequest: { key: 'k', prevKv: true } }, { signal: stop.signal });
+    const created = await stream.next();
+    expect(created.value?.created).toBe(true);
+    await raw.put('ns7/k', 'outside');
+    await a.put('k', '1');
+    await a.put('k', '2');
+    const keys: string[] = [];
+    for await (const response of stream) {
+      for (const event of response.events) keys.push(`${text(event.kv?.key)}=${text(event.kv?.value)} prev ${text(event.prevKv?.key)}`);
+      if (keys.length >= 2) break;
+    }
+    stop.abort();
+    expect(keys).toEqual(['k=1 prev ', 'k=2 prev k']);
+  });
+
   it('locks and elections by the same name in two namespaces are independent', async () => {
     const raw = fx.newClient();
     const [a, b] = [raw.namespace('ns5/a/'), raw.namespace('ns5/b/')];
