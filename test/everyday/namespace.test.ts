@@ -1,9 +1,9 @@
 // client.namespace against a real etcd 3.4.23: two namespaces and the raw client side by side, across kv, txn,
 // watch (POST and websocket), locks, elections and leases; "all keys" stays inside the namespace; namespaces nest.
-import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { etcdAvailable } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
+import { countingWebSocket } from '../watch/helpers.js';
 import { rawEntries, sleep, text, waitFor } from './helpers.js';
 
 describe.skipIf(!etcdAvailable())('client.namespace on etcd 3.4.23', () => {
@@ -114,7 +114,8 @@ describe.skipIf(!etcdAvailable())('client.namespace on etcd 3.4.23', () => {
 
   for (const transport of ['POST', 'websocket'] as const) {
     it(`watches only the namespace, keys stripped (${transport})`, async () => {
-      const raw = fx.newClient(transport === 'websocket' ? { WebSocket } : {});
+      const sockets = countingWebSocket();
+      const raw = fx.newClient(transport === 'websocket' ? { WebSocket: sockets.WebSocket } : {});
       const a = raw.namespace(`ns4${transport}/a/`);
       const seen: string[] = [];
       const stop = new AbortController();
@@ -143,6 +144,7 @@ describe.skipIf(!etcdAvailable())('client.namespace on etcd 3.4.23', () => {
       await Promise.all([watching, watchingPrefix]);
       expect(seen).toEqual(['PUT k ', 'PUT k k', 'PUT p1 ', 'PUT p2 ', 'DELETE k k']);
       expect(prefixed).toEqual(['p1', 'p2']);
+      expect(sockets.sockets).toBe(transport === 'websocket' ? 1 : 0); // the namespace's watches share the client's socket
     });
   }
 
