@@ -65,9 +65,8 @@ export class EtcdError extends Error {
 /** What a NOT_FOUND or ALREADY_EXISTS answer is about. */
 export type EtcdSubject = 'key' | 'lease' | 'member' | 'user' | 'role' | 'peer-url' | 'election-leader';
 
-/** Something named in the request does not exist (`subject` says what): lease, member, user, role, key. */
-export class EtcdNotFoundError extends EtcdError {
-  override readonly name: string = 'EtcdNotFoundError';
+/** An answer about one thing named in the request; `subject` says what. */
+export abstract class EtcdSubjectError extends EtcdError {
   constructor(
     message: string,
     init: EtcdErrorInit,
@@ -75,6 +74,11 @@ export class EtcdNotFoundError extends EtcdError {
   ) {
     super(message, init);
   }
+}
+
+/** Something named in the request does not exist (`subject` says what): lease, member, user, role, key. */
+export class EtcdNotFoundError extends EtcdSubjectError {
+  override readonly name: string = 'EtcdNotFoundError';
 }
 
 /** `etcdserver: requested lease not found`: the lease expired, was revoked or never existed. */
@@ -86,15 +90,8 @@ export class EtcdLeaseNotFoundError extends EtcdNotFoundError {
 }
 
 /** Something the request creates exists already (`subject` says what): lease, member, user, role, peer URL. */
-export class EtcdAlreadyExistsError extends EtcdError {
+export class EtcdAlreadyExistsError extends EtcdSubjectError {
   override readonly name: string = 'EtcdAlreadyExistsError';
-  constructor(
-    message: string,
-    init: EtcdErrorInit,
-    readonly subject: EtcdSubject,
-  ) {
-    super(message, init);
-  }
 }
 
 /** The revision asked for has been compacted away. */

@@ -23,8 +23,9 @@ import {
   type TxnRequestShape,
 } from './kv-api.js';
 
+/** `'!='` needs etcd 3.3+ (older servers reject it). */
 export type CompareOperator = '==' | '!=' | '<' | '>';
-/** What of a key is compared: its value, or its version, create/mod revision or lease (numbers). */
+/** What of a key is compared: its value, or its version, create/mod revision or lease (numbers; `'lease'`: etcd 3.3+). */
 export type CompareTarget = 'value' | 'version' | 'create' | 'mod' | 'lease';
 type NumericTarget = Exclude<CompareTarget, 'value'>;
 
