@@ -88,4 +88,30 @@ describe.skipIf(!etcdAvailable())('client.mirror on a three-member etcd 3.4.23 c
     await mirror.done;
     await consuming; // the change stream ends with the mirror
   }, 120_000);
+
+  it('mirrors a rangeEnd, feeds every iterator, and stops with its signal', async () => {
+    const c = client(cluster.endpoints);
+    await c.put('range/a', '1');
+    await c.put('range/m', '2');
+    await c.put('range/z', 'past the end');
+    const stop = new AbortController();
+    const mirror = c.mirror({ key: 'range/a', rangeEnd: 'range/n', signal: stop.signal });
+    await mirror.ready;
+    expect([...mirror.entries.keys()].sort()).toEqual(['range/a', 'range/m']);
+    const [one, two] = [mirror[Symbol.asyncIterator](), mirror[Symbol.asyncIterator]()];
+    await c.put('range/b', '3');
+    await c.put('range/y', 'outside');
+    expect((await one.next()).value?.key).toBe('range/b');
+    expect((await two.next()).value?.key).toBe('range/b');
+    const pending = one.next();
+    stop.abort();
+    await mirror.done;
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(mirror.get('range/y')).toBeUndefined();
+
+    const early = c.mirror({ key: 'range/', prefix: true });
+    early.close();
+    await expect(early.ready).rejects.toThrow(/closed|stopped/);
+    await early.done;
+  });
 });
