@@ -34,6 +34,7 @@ describe.skipIf(!etcdAvailable())('everyday verbs on etcd 3.4.23', () => {
     expect(await c.deletePrefix('verbs/')).toBe(3n);
     expect(await c.getText('verbsX')).toBe('outside the prefix');
     await expect(c.deletePrefix('')).rejects.toThrow(/would delete every key/);
+    await expect(c.namespace('').deletePrefix('')).rejects.toThrow(/would delete every key/);
   });
 
   it('txn builder: comparisons on every target, both branches, typed results', async () => {

@@ -41,7 +41,7 @@ export type Put = (key: BytesInput, value: BytesInput, options?: PutOptions) => 
 export type Delete = (key: BytesInput, options?: CallControl) => Promise<boolean>;
 /**
  * `client.deletePrefix(prefix)`: deletes every key starting with `prefix`; resolves to how many. An empty prefix
- * means every key, which is refused outside a namespace (in one, it empties the namespace).
+ * means every key, which is refused outside a (non-empty) namespace; in one, it empties the namespace.
  */
 export type DeletePrefix = (prefix: BytesInput, options?: CallControl) => Promise<bigint>;
 
@@ -114,7 +114,7 @@ export function createDelete<KV extends KeyValueShape>(api: KvHelperApi<KV>): De
 
 export function createDeletePrefix<KV extends KeyValueShape>(api: KvHelperApi<KV>): DeletePrefix {
   return async (prefix, options) => {
-    if (prefix.length === 0 && api.transport.keyspace === undefined) {
+    if (prefix.length === 0 && !((api.transport.keyspace?.prefix.length ?? 0) > 0)) {
       throw new TypeError("deletePrefix: an empty prefix would delete every key; use kv.deleteRange({ key: '\\0', rangeEnd: '\\0' }) for that");
     }
     const key = prefix.length === 0 ? '\0' : prefix;
