@@ -206,6 +206,27 @@ describe.skipIf(!etcdAvailable())('client.namespace on etcd 3.4.23', () => {
     expect(await rawEntries(raw, 'ns5/')).toEqual([]);
   });
 
+  it('iterate, stm and mirror work in a namespace', async () => {
+    const raw = fx.newClient();
+    const a = raw.namespace('ns8/a/');
+    await raw.put('ns8/a', 'outside');
+    await raw.put('ns8/b/x', 'outside');
+    for (const k of ['x', 'y', 'z']) await a.put(k, k.toUpperCase());
+    const keys: string[] = [];
+    for await (const kv of a.iterate({ key: '\0', rangeEnd: '\0', pageSize: 1 })) keys.push(text(kv.key));
+    expect(keys).toEqual(['x', 'y', 'z']);
+    await a.stm(async (tx) => tx.put('sum', `${await tx.getText('x')}${await tx.getText('y')}`));
+    expect(await raw.getText('ns8/a/sum')).toBe('XY');
+    const mirror = a.mirror({ key: '', rangeEnd: '\0' });
+    await mirror.ready;
+    expect([...mirror.entries.keys()].sort()).toEqual(['sum', 'x', 'y', 'z']);
+    await raw.put('ns8/a/w', 'W');
+    await raw.put('ns8/c', 'outside');
+    await waitFor(() => mirror.entries.has('w'), 'the mirror to see w');
+    expect(mirror.entries.size).toBe(5);
+    mirror.close();
+  });
+
   it("lists only the namespace's keys of a lease", async () => {
     const raw = fx.newClient();
     const a = raw.namespace('ns6/a/');
