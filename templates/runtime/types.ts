@@ -111,6 +111,14 @@ export interface RouteAnswer {
   readonly before?: string;
 }
 
+/** A namespace (client.namespace): every key the client sends starts with `prefix`, which answers leave out. */
+export interface Keyspace {
+  /** The bytes every key starts with on the server (nested namespaces: their prefixes joined). */
+  readonly prefix: Uint8Array;
+  /** The transport without any namespace, which carries the calls (watches share its sockets). */
+  readonly root: Transport;
+}
+
 export interface Transport {
   unary(op: OperationDescriptor, body: unknown, options?: CallOptions): Promise<Record<string, unknown>>;
   stream(
@@ -131,5 +139,7 @@ export interface Transport {
   readonly endpoints: readonly string[];
   /** Aborted by close(): background helpers (lease keepers, observers) stop with the client. */
   readonly closed: AbortSignal;
+  /** Set on a namespace's transport: unary calls and streams are rewritten, watches apply it themselves. */
+  readonly keyspace?: Keyspace | undefined;
   close(): void;
 }

@@ -1,6 +1,6 @@
 // The pure bookkeeping behind a watch that never loses or repeats an event: where to resume, putting fragmented
 // responses back together, grouping events by revision, and what each response (or cancel) means.
-import { EtcdError, WatchCompactedError, grpcCodeName } from '../errors.js';
+import { EtcdError, WatchCompactedError, etcdErrorFor, grpcCodeName } from '../errors.js';
 
 /** The decoded fields the runtime reads; the generated Event and WatchResponse types have them. */
 export interface WatchEventShape {
@@ -140,7 +140,7 @@ export function cancelError(response: WatchResponseShape, endpoint?: string): Et
     return new EtcdError('the server canceled the watch without a reason', { ...init, code: 14 });
   }
   const { code, message } = parseCancelReason(reason);
-  return new EtcdError(message, { ...init, code });
+  return etcdErrorFor(message, { ...init, code });
 }
 
 /** `rpc error: code = PermissionDenied desc = etcdserver: permission denied` → 7 and the description. */
