@@ -88,14 +88,18 @@ export interface TxnResponseShape<KV> {
 }
 
 /** The generated KV service, as the helpers see it. */
+/**
+ * The generated KV service as the helpers use it. Requests are optional as in the generated services (every proto3
+ * field is), which also keeps the parameter types comparable both ways.
+ */
 export interface KvApi<KV extends KeyValueShape> {
-  range(request: RangeRequestShape, options?: CallOptions): Promise<RangeResponseShape<KV>>;
-  put(request: PutRequestShape, options?: CallOptions): Promise<{ header?: HeaderShape | undefined }>;
+  range(request?: RangeRequestShape, options?: CallOptions): Promise<RangeResponseShape<KV>>;
+  put(request?: PutRequestShape, options?: CallOptions): Promise<{ header?: HeaderShape | undefined }>;
   deleteRange(
-    request: DeleteRangeRequestShape,
+    request?: DeleteRangeRequestShape,
     options?: CallOptions,
   ): Promise<{ header?: HeaderShape | undefined; deleted: Int64Output }>;
-  txn(request: TxnRequestShape, options?: CallOptions): Promise<TxnResponseShape<KV>>;
+  txn(request?: TxnRequestShape, options?: CallOptions): Promise<TxnResponseShape<KV>>;
 }
 
 export interface KvHelperApi<KV extends KeyValueShape> {
