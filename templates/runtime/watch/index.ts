@@ -2,6 +2,7 @@
 // server restart, a killed or dead socket, an endpoint going down or a stream error, the watch is re-created
 // (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
 // revision, so no event is lost or repeated; the events of one revision always come together, in order.
+import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
 import { createScope, sleep } from '../core/signals.js';
 import type { Transport } from '../types.js';
 import type { WatchChannel } from './channel.js';
@@ -37,12 +38,28 @@ type EventOf<R extends WatchResponseShape> = R['events'][number];
 
 const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
 
+/** One hub per transport, created on first use (a client that never watches opens nothing); namespaces share it. */
+const hubs = new WeakMap<Transport, WatchHub>();
+
+function hubFor(transport: Transport): WatchHub {
+  let hub = hubs.get(transport);
+  if (hub === undefined) hubs.set(transport, (hub = new WatchHub(transport)));
+  return hub;
+}
+
 export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
-  let hub: WatchHub | undefined; // created on first use: a client that never watches opens nothing
   return (options) => {
-    const target = watchTarget(options);
-    hub ??= new WatchHub(deps.transport);
-    return runWatch(hub, target, deps.decodeWatchResponse, options.signal, retryOptions(deps.transport));
+    const keyspace = deps.transport.keyspace;
+    let target = watchTarget(options);
+    let decode = deps.decodeWatchResponse;
+    if (keyspace !== undefined) {
+      // A namespace's watch runs on the root transport's sockets: keys go in prefixed and come out stripped.
+      const { prefix } = keyspace;
+      target = { ...target, fields: prefixRange(prefix, target.fields) };
+      decode = (wire) => deps.decodeWatchResponse(stripWatchResponse(prefix, wire));
+    }
+    const transport = keyspace?.root ?? deps.transport;
+    return runWatch(hubFor(transport), target, decode, options.signal, retryOptions(transport));
   };
 }
 
