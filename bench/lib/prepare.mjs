@@ -36,7 +36,11 @@ export function prepare() {
       logLevel: 'warning',
     });
     await build({
-      entryPoints: [join(repoRoot, 'test/helpers/etcd.ts')],
+      stdin: {
+        contents: ['etcd.ts', 'tls.ts'].map((f) => `export * from ${JSON.stringify(join(repoRoot, 'test/helpers', f))};`).join('\n'),
+        resolveDir: workDir,
+        loader: 'ts',
+      },
       bundle: true,
       format: 'esm',
       platform: 'node',
@@ -56,7 +60,7 @@ export async function importClient() {
   return import(clientBundle);
 }
 
-/** The test harness: startEtcd(), startCluster(), etcdctl(). Every etcd it starts is stopped by PID. */
+/** The test harness: startEtcd(), startCluster(), etcdctl(), makePki(). Every etcd it starts is stopped by PID. */
 export async function importHarness() {
   await prepare();
   return import(harnessBundle);

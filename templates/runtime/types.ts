@@ -17,8 +17,15 @@ export interface WebSocketLike {
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
 }
 
-/** A WebSocket class: `new (url, protocols?)`, like the browser's. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+/**
+ * A WebSocket class: `new (url, protocols?)`, like the browser's. With `ClientOptions.tls`, a `ws`-style class also
+ * gets the TLS options (ca, cert, key, …) as a third argument.
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: Record<string, unknown>,
+) => WebSocketLike;
 
 /** One HTTP exchange as the transport sends it; an engine (fetch, node:http) carries it. */
 export interface HttpRequest {
@@ -81,8 +88,18 @@ export interface ClientOptions {
    */
   deadlineHeader?: boolean;
   retry?: { deadlineMs?: number; initialBackoffMs?: number; maxBackoffMs?: number };
-  /** The WebSocket class watches share one socket per endpoint through (default: the global one); null: POSTs. */
+  /**
+   * The WebSocket class watches share one socket per endpoint through (default: the global one); null: POSTs. With
+   * `tls`, only a class given here is used (a `ws`-style one, which takes TLS options as its third argument): the
+   * global WebSocket cannot take a CA or a client certificate, so watches then go over POST.
+   */
   WebSocket?: WebSocketConstructor | null;
+  /**
+   * Hung members: while calls or streams wait on an endpoint silent for `quietMs` (3000), a `GET /version` probes it;
+   * unanswered within `timeoutMs` (4000), they are aborted and move to another member (a write that may have been
+   * applied is not re-sent). false: no probes (a call without a deadline then waits as long as its member does).
+   */
+  liveness?: { quietMs?: number; timeoutMs?: number } | false;
   /** A watch socket silent for `intervalMs` (5000) gets a progress request; unanswered for `timeoutMs` (5000): dead. */
   watchKeepalive?: { intervalMs?: number; timeoutMs?: number };
 }

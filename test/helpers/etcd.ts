@@ -9,11 +9,13 @@
 // stops its fork workers with SIGTERM, which skips 'exit' handlers), and a tiny detached watchdog per etcd
 // kills it if the test process itself is SIGKILLed.
 import { spawn, execFile, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ServerTls } from './tls.js';
 
 export interface StartEtcdOptions {
   /** `--auth-token-ttl` in seconds (etcd's default is 300). */
@@ -26,11 +28,16 @@ export interface StartEtcdOptions {
   name?: string | undefined;
   /** How long to wait for `GET /health` → `{"health":"true"}`; default 20 000 ms. */
   startTimeoutMs?: number | undefined;
+  /**
+   * Serve clients over TLS (`makePki().server` from ./tls.js): https client URLs, `--cert-file --key-file
+   * --trusted-ca-file` and `--client-cert-auth` unless `clientCertAuth: false`. Peers stay plain http on loopback.
+   */
+  tls?: ServerTls | undefined;
 }
 
 export interface EtcdServer {
   readonly name: string;
-  /** Client URL, `http://127.0.0.1:<clientPort>`, no trailing slash. */
+  /** Client URL, `http://127.0.0.1:<clientPort>` (`https://` with the tls option), no trailing slash. */
   readonly url: string;
   readonly clientPort: number;
   readonly peerPort: number;
@@ -100,7 +107,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdServer
     const [clientPort, peerPort] = await freePorts(2);
     const name = opts.name ?? `etcd-${randomUUID().slice(0, 8)}`;
     const peerUrl = loopback(peerPort!);
-    const member = createMember(name, clientPort!, peerPort!, startTimeout(opts), [
+    const member = createMember(name, clientPort!, peerPort!, opts, [
       `--initial-cluster=${name}=${peerUrl}`,
       ...commonArgs(opts),
     ]);
@@ -126,12 +133,12 @@ export async function startCluster(n = 3, opts: StartEtcdOptions = {}): Promise<
       `--initial-cluster-token=${prefix}-${randomUUID()}`,
       ...commonArgs(opts),
     ];
-    const members = specs.map((s) => createMember(s.name, s.clientPort, s.peerPort, startTimeout(opts), shared));
+    const members = specs.map((s) => createMember(s.name, s.clientPort, s.peerPort, opts, shared));
     await startAll(members);
     const cluster: EtcdCluster = {
       members,
       endpoints: members.map((m) => m.url),
-      waitForLeader: (timeoutMs = DEFAULT_START_TIMEOUT_MS) => waitForLeader(members, timeoutMs),
+      waitForLeader: (timeoutMs = DEFAULT_START_TIMEOUT_MS) => waitForLeader(members, timeoutMs, opts.tls),
       // One at a time: members SIGTERMed together stall each other (the leader tries to hand over) until SIGKILL.
       stop: async () => {
         for (const m of members) await m.stop();
@@ -218,6 +225,7 @@ export function spawnEtcdctl(
 // Members
 
 interface Member extends EtcdServer {
+  readonly tls: ServerTls | undefined;
   /** Spawn the process (no waiting). */
   spawnProcess(): void;
   /** Kill the process without waiting and remove the data dir. */
@@ -230,10 +238,11 @@ function createMember(
   name: string,
   clientPort: number,
   peerPort: number,
-  startTimeoutMs: number,
+  opts: StartEtcdOptions,
   sharedArgs: readonly string[],
 ): Member {
-  const url = loopback(clientPort);
+  const startTimeoutMs = startTimeout(opts);
+  const url = loopback(clientPort, opts.tls === undefined ? 'http' : 'https');
   const peerUrl = loopback(peerPort);
   const dataDir = mkdtempSync(join(tmpdir(), 'etcd-test-'));
   dataDirs.add(dataDir);
@@ -246,6 +255,7 @@ function createMember(
     `--initial-advertise-peer-urls=${peerUrl}`,
     '--initial-cluster-state=new',
     '--logger=zap',
+    ...tlsArgs(opts.tls),
     ...sharedArgs,
   ];
   const log = createRingBuffer(RING_LINES);
@@ -256,6 +266,7 @@ function createMember(
   const alive = (): boolean =>
     child?.pid !== undefined && child.exitCode === null && child.signalCode === null;
   const member: Member = {
+    tls: opts.tls,
     name,
     url,
     clientPort,
@@ -327,6 +338,13 @@ function startTimeout(opts: StartEtcdOptions): number {
   return opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
 }
 
+function tlsArgs(tls: ServerTls | undefined): string[] {
+  if (tls === undefined) return [];
+  const args = [`--cert-file=${tls.certFile}`, `--key-file=${tls.keyFile}`];
+  // etcd 3.4 asks every client for a certificate once it has a --trusted-ca-file, with or without --client-cert-auth.
+  return tls.clientCertAuth === false ? args : [...args, `--trusted-ca-file=${tls.caFile}`, '--client-cert-auth'];
+}
+
 function commonArgs(opts: StartEtcdOptions): string[] {
   const args: string[] = [];
   if (opts.authTokenTtl !== undefined) args.push(`--auth-token-ttl=${opts.authTokenTtl}`);
@@ -369,10 +387,9 @@ async function waitHealthy(member: Member, timeoutMs: number): Promise<void> {
       );
     }
     try {
-      const res = await fetch(`${member.url}/health`, { signal: AbortSignal.timeout(2_000) });
-      const body = await res.text();
-      if (res.ok && isHealthy(body)) return;
-      last = `HTTP ${res.status} ${body.trim()}`;
+      const res = await probe(`${member.url}/health`, member.tls);
+      if (res.ok && isHealthy(res.body)) return;
+      last = `HTTP ${res.status} ${res.body.trim()}`;
     } catch (err) {
       last = errorText(err);
     }
@@ -395,12 +412,16 @@ function isHealthy(body: string): boolean {
   }
 }
 
-async function waitForLeader(members: readonly EtcdServer[], timeoutMs: number): Promise<EtcdServer> {
+async function waitForLeader(
+  members: readonly EtcdServer[],
+  timeoutMs: number,
+  tls: ServerTls | undefined,
+): Promise<EtcdServer> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   for (;;) {
     const running = members.filter((m) => m.running);
-    const statuses = await Promise.all(running.map((m) => memberStatus(m.url).catch((err: unknown) => err)));
+    const statuses = await Promise.all(running.map((m) => memberStatus(m.url, tls).catch((err: unknown) => err)));
     const leaders = new Set(statuses.map((s) => (isStatus(s) ? s.leader : undefined)));
     const [leaderId] = leaders;
     if (running.length > 0 && leaders.size === 1 && leaderId !== undefined && leaderId !== '0') {
@@ -428,15 +449,50 @@ function isStatus(value: unknown): value is MemberStatus {
   return typeof value === 'object' && value !== null && 'memberId' in value;
 }
 
-async function memberStatus(url: string): Promise<MemberStatus> {
-  const res = await fetch(`${url}/v3/maintenance/status`, {
-    method: 'POST',
-    body: '{}',
-    signal: AbortSignal.timeout(2_000),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status} ${(await res.text()).trim()}`);
-  const body = (await res.json()) as { header?: { member_id?: string }; leader?: string };
+async function memberStatus(url: string, tls: ServerTls | undefined): Promise<MemberStatus> {
+  const res = await probe(`${url}/v3/maintenance/status`, tls, '{}');
+  if (!res.ok) throw new Error(`HTTP ${res.status} ${res.body.trim()}`);
+  const body = JSON.parse(res.body) as { header?: { member_id?: string }; leader?: string };
   return { memberId: body.header?.member_id ?? '', leader: body.leader };
+}
+
+interface ProbeAnswer {
+  ok: boolean;
+  status: number;
+  body: string;
+}
+
+/** GET (or POST `body`) with a 2 s timeout: fetch for http://, node:https with the harness's client certificate for https://. */
+async function probe(url: string, tls: ServerTls | undefined, body?: string): Promise<ProbeAnswer> {
+  const method = body === undefined ? 'GET' : 'POST';
+  if (tls === undefined) {
+    const res = await fetch(url, { method, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(2_000) });
+    return { ok: res.ok, status: res.status, body: await res.text() };
+  }
+  const agent = probeAgent(tls);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, agent, timeout: 2_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ ok: (res.statusCode ?? 0) < 300, status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after 2000 ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const probeAgents = new Map<ServerTls, HttpsAgent>();
+
+function probeAgent(tls: ServerTls): HttpsAgent {
+  let agent = probeAgents.get(tls);
+  if (agent === undefined) {
+    const read = (file: string): Buffer => readFileSync(file);
+    agent = new HttpsAgent({ ca: read(tls.caFile), cert: read(tls.clientCertFile), key: read(tls.clientKeyFile) });
+    probeAgents.set(tls, agent);
+  }
+  return agent;
 }
 
 async function withPortRetries<T>(start: () => Promise<T>): Promise<T> {
@@ -579,8 +635,8 @@ function tailBlock(output: string): string {
   return `--- last lines of etcd output ---\n${output}\n---`;
 }
 
-function loopback(port: number): string {
-  return `http://127.0.0.1:${port}`;
+function loopback(port: number, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://127.0.0.1:${port}`;
 }
 
 function joinEndpoints(endpoint: string | readonly string[]): string {

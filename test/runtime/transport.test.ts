@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EtcdConnectionError, EtcdError } from '../../templates/runtime/errors.js';
+import { createFetchEngine } from '../../templates/runtime/core/engines/fetch.js';
 import {
   createTransport,
   prefixForVersion,
@@ -186,9 +187,9 @@ describe('unary requests', () => {
     expect(() => createTransport({ endpoints: 'http://a', prefix: '/v2' as '/v3' })).toThrow(/prefix "\/v2"/);
   });
 
-  it('resolves fetch at call time, not at creation', async () => {
+  it('the fetch engine resolves the global fetch at call time, not at creation', async () => {
     const original = globalThis.fetch;
-    const t = createTransport({ endpoints: 'http://etcd.example:2379', prefix: '/v3' });
+    const t = createTransport({ endpoints: 'http://etcd.example:2379', prefix: '/v3', engine: createFetchEngine() });
     let called = '';
     globalThis.fetch = (async (input: string | URL | Request) => {
       called = String(input);

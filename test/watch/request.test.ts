@@ -7,6 +7,7 @@ import {
   resolveWebSocket,
   watchSocketUrl,
   websocketCarriesAuth,
+  websocketCarriesLargeMessages,
 } from '../../templates/runtime/watch/websocket.js';
 import type { WebSocketConstructor } from '../../templates/runtime/types.js';
 
@@ -108,6 +109,20 @@ describe('websocket facts', () => {
     ['garbage', false],
   ])('a token travels over a websocket to etcd %s: %s', (version, expected) => {
     expect(websocketCarriesAuth(version)).toBe(expected);
+  });
+
+  it.each([
+    ['3.4.14', false],
+    ['3.4.15', true],
+    ['3.4.23', true],
+    ['v3.4.9', false],
+    ['3.5.0', true],
+    ['3.6.14', true],
+    ['4.0.0', true],
+    ['3.3.27', false],
+    ['garbage', false],
+  ])('the websocket proxy of etcd %s carries messages over 64 KiB: %s', (version, expected) => {
+    expect(websocketCarriesLargeMessages(version)).toBe(expected);
   });
 
   it('uses the option, null to turn websockets off, else the global class', () => {

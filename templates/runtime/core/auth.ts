@@ -42,8 +42,10 @@ export function createTokenSource(auth: AuthOptions | undefined, authenticate: A
 /**
  * The server rejected the token (expired or unknown). KV, lease and auth routes answer 401/UNAUTHENTICATED, but
  * etcd 3.4's v3lock and v3election routes answer 500/UNKNOWN "etcdserver: invalid auth token", and the snapshot
- * stream 500/UNKNOWN "auth: invalid auth token" (measured on 3.4.23).
+ * stream 500/UNKNOWN "auth: invalid auth token" (measured on 3.4.23). A JWT issued before a user or role change
+ * answers 400/INVALID_ARGUMENT "etcdserver: revision of auth store is old" (and cancels a watch with it): the
+ * request was refused, not applied, and a new token is the cure.
  */
 export function isInvalidTokenError(error: EtcdError): boolean {
-  return error.code === 16 || /\binvalid auth token\b/.test(error.message);
+  return error.code === 16 || /\binvalid auth token\b|\brevision of auth store is old\b/.test(error.message);
 }

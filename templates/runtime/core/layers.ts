@@ -3,6 +3,7 @@
 import { readJsonStream } from '../wire/ndjson.js';
 import { createTokenSource } from './auth.js';
 import { withFailover } from './failover.js';
+import { createLiveness } from './liveness.js';
 import type { TransportLayers } from './transport.js';
 
 /** Fail over between endpoints: reads retried elsewhere, writes only when they provably never reached a server. */
@@ -11,5 +12,12 @@ export const failoverLayer: TransportLayers = { failover: withFailover };
 export const authLayer: TransportLayers = { auth: createTokenSource };
 /** Read streaming answers: watch, lease keepalive, snapshot, election observe. */
 export const streamLayer: TransportLayers = { streams: readJsonStream };
+/** Probe endpoints that calls wait on, and abort the calls when one hangs (ClientOptions.liveness). */
+export const livenessLayer: TransportLayers = { liveness: createLiveness };
 /** Every layer: what a client of a cluster wants. */
-export const clusterLayers: TransportLayers = { failover: withFailover, auth: createTokenSource, streams: readJsonStream };
+export const clusterLayers: TransportLayers = {
+  failover: withFailover,
+  auth: createTokenSource,
+  streams: readJsonStream,
+  liveness: createLiveness,
+};

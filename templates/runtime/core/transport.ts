@@ -8,8 +8,9 @@ import {
   normalizeEndpoints,
   prefixForVersion,
 } from './endpoints.js';
-import { EtcdConnectionError, EtcdDecodeError, EtcdError } from '../errors.js';
+import { EtcdConnectionError, EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
 import type { Attempt, EndpointRing, FailoverPlan, withFailover } from './failover.js';
+import type { createLiveness, Liveness } from './liveness.js';
 import type { readJsonStream } from '../wire/ndjson.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createScope, raceSignal, type Scope } from './signals.js';
@@ -40,6 +41,8 @@ export interface TransportLayers {
   readonly auth?: typeof createTokenSource;
   /** Reads streaming answers (watch, keepalive, snapshot, observe); without it `stream()` is refused. */
   readonly streams?: typeof readJsonStream;
+  /** Probes endpoints that calls wait on and aborts the calls when one hangs; without it calls wait for their deadline. */
+  readonly liveness?: typeof createLiveness;
 }
 
 /**
@@ -63,6 +66,7 @@ class GatewayTransport implements Transport {
   private readonly tokens: TokenSource;
   private readonly deadlineHeader: boolean;
   private readonly engine: HttpEngine;
+  private readonly liveness: Liveness | undefined;
 
   constructor(
     options: ClientOptions,
@@ -79,6 +83,11 @@ class GatewayTransport implements Transport {
       ...options.headers,
       ...(options.requireLeader === true ? { 'Grpc-Metadata-hasleader': 'true' } : {}),
     };
+    const tuning = options.liveness;
+    this.liveness =
+      tuning === false
+        ? undefined
+        : layers.liveness?.((endpoint, signal) => this.probe(endpoint, signal), tuning, (endpoint) => this.hung(endpoint));
     this.tokens =
       layers.auth?.(options.auth, (endpoint, prefix, name, password) => this.authenticate(endpoint, prefix, name, password)) ??
       NO_TOKENS;
@@ -90,8 +99,13 @@ class GatewayTransport implements Transport {
     const scope = this.openScope(op, timeoutMs, options.signal);
     try {
       return await (this.layers.failover ?? oneAttempt)(this.ring, this.plan(op, scope, timeoutMs), async (attempt) => {
-        const response = await this.send(op, payload, attempt, scope);
-        return await readJsonObject(response, op, attempt.endpoint);
+        const guarded = this.guard(attempt.endpoint, scope);
+        try {
+          const response = await this.send(op, payload, attempt, guarded.scope);
+          return await readJsonObject(response, op, attempt.endpoint);
+        } finally {
+          guarded.release();
+        }
       });
     } catch (error) {
       throw scope.signal.aborted ? scope.signal.reason : error;
@@ -110,17 +124,25 @@ class GatewayTransport implements Transport {
     const payload = Array.isArray(body) ? body.map((b) => JSON.stringify(b)).join('\n') : JSON.stringify(body ?? {});
     // Only a per-call timeout bounds a stream: the client default would cut every long-lived watch.
     const scope = this.openScope(op, options.timeoutMs, options.signal);
+    let guarded: Guarded | undefined;
     try {
       const { response, endpoint } = await (this.layers.failover ?? oneAttempt)(
         this.ring,
         this.plan(op, scope, options.timeoutMs),
         async (attempt) => {
-          const opened = await this.send(op, payload, attempt, scope);
-          return { response: opened, endpoint: attempt.endpoint };
+          const guard = this.guard(attempt.endpoint, scope);
+          try {
+            const opened = await this.send(op, payload, attempt, guard.scope);
+            guarded = guard;
+            return { response: opened, endpoint: attempt.endpoint };
+          } finally {
+            if (guarded !== guard) guard.release();
+          }
         },
       );
       try {
-        for await (const message of read(response.chunks(), scope.signal)) {
+        for await (const message of read(response.chunks(), guarded?.scope.signal ?? scope.signal)) {
+          guarded?.heard();
           yield streamResult(message as Record<string, unknown>, op, endpoint);
         }
       } catch (error) {
@@ -130,7 +152,9 @@ class GatewayTransport implements Transport {
     } catch (error) {
       throw scope.signal.aborted ? scope.signal.reason : error;
     } finally {
+      // The call's scope first: the attempt's follows it, and aborting it closes the response.
       scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: 1, operation: op.name }));
+      guarded?.release();
     }
   }
 
@@ -173,6 +197,37 @@ class GatewayTransport implements Transport {
     this.engine.close?.();
   }
 
+  /**
+   * One attempt's scope under the liveness monitor: aborted with a connection error when its endpoint hangs, so the
+   * failover moves on while the call's own scope (deadline, caller's signal) stays as it is.
+   */
+  private guard(endpoint: string, scope: Scope): Guarded {
+    if (this.liveness === undefined) return { scope, heard: () => undefined, release: () => undefined };
+    const child = createScope([scope.signal]);
+    const watched = this.liveness.guard(endpoint, (error) => child.abort(error));
+    return {
+      scope: { ...child, deadline: scope.deadline },
+      heard: watched.heard,
+      release: () => {
+        watched.release();
+        child.dispose();
+      },
+    };
+  }
+
+  /** The liveness probe: GET /version through the engine (TLS included), bounded by the probe's signal. */
+  private async probe(endpoint: string, signal: AbortSignal): Promise<void> {
+    const response = await this.engine.send({ url: `${endpoint}/version`, method: 'GET', headers: { ...this.options.headers }, signal });
+    await response.text();
+  }
+
+  /** An endpoint stopped answering: new calls start on the next one, and its version is asked again later. */
+  private hung(endpoint: string): void {
+    const index = this.endpoints.indexOf(endpoint);
+    if (index >= 0 && this.ring.current === index) this.ring.current = (index + 1) % this.endpoints.length;
+    this.forgetVersion(endpoint);
+  }
+
   /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */
   private openScope(op: OperationDescriptor, timeoutMs: number | undefined, signal: AbortSignal | undefined): Scope {
     checkTimeout(timeoutMs, 'timeoutMs');
@@ -209,7 +264,14 @@ class GatewayTransport implements Transport {
     const prefix = await this.resolvePrefix(endpoint, scope.signal);
     const token = op.noAuth === true ? undefined : await this.tokens.get(endpoint, prefix, scope.signal);
     attempt.sent = true;
-    const response = await this.post(endpoint, prefix, op, payload, token, scope);
+    let response: HttpResponse;
+    try {
+      response = await this.post(endpoint, prefix, op, payload, token, scope);
+    } catch (error) {
+      if (!this.tokenClosedConnection(op, token, error, scope)) throw error;
+      // Upstream 3.4.23 closes the connection on an expired token (etcd-io/etcd#15256): a read tries once more.
+      return await this.post(endpoint, prefix, op, payload, await this.tokens.get(endpoint, prefix, scope.signal), scope);
+    }
     if (isOk(response.status)) return response;
     const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix);
     if (!isInvalidTokenError(error) || token === undefined || !this.tokens.invalidate(token)) throw error;
@@ -217,6 +279,16 @@ class GatewayTransport implements Transport {
     const retried = await this.post(endpoint, prefix, op, payload, fresh, scope);
     if (isOk(retried.status)) return retried;
     throw await errorFromResponse(retried, op, endpoint, prefix, this.options.prefix);
+  }
+
+  /**
+   * Whether a connection closed without an answer may mean the token expired (some etcd builds close it instead of
+   * answering 401): the token is then dropped, so the next request authenticates again. True only for a read,
+   * which may be re-sent; a write that got no answer may have been applied, and fails as it is.
+   */
+  private tokenClosedConnection(op: OperationDescriptor, token: string | undefined, error: unknown, scope: Scope): boolean {
+    if (token === undefined || scope.signal.aborted || !closedWithoutAnswer(error)) return false;
+    return this.tokens.invalidate(token) && op.safety === 'read';
   }
 
   private post(
@@ -281,6 +353,19 @@ class GatewayTransport implements Transport {
     this.versions.delete(endpoint);
     this.prefixes.delete(endpoint);
   }
+}
+
+/** A connection the server closed before any answer: Node's `socket hang up`, undici's `other side closed`. */
+function closedWithoutAnswer(error: unknown): boolean {
+  const code = systemErrorCode(error);
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+}
+
+/** An attempt's scope and its liveness guard. */
+interface Guarded {
+  readonly scope: Scope;
+  heard(): void;
+  release(): void;
 }
 
 /** Without the failover layer: one attempt on the current endpoint; a connection failure moves the next call on. */

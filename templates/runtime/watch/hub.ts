@@ -1,12 +1,13 @@
 // Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
 // its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
 import { EtcdDecodeError, EtcdError } from '../errors.js';
+import { nodeTlsOptions } from '../core/engines/tls.js';
 import { raceSignal } from '../core/signals.js';
 import type { Transport } from '../types.js';
 import { openPostChannel, type WatchChannel } from './channel.js';
 import { WatchSocket, type KeepaliveTuning } from './socket.js';
 import type { WebSocketConstructor } from '../types.js';
-import { resolveWebSocket, watchSocketUrl, websocketCarriesAuth } from './websocket.js';
+import { resolveWebSocket, watchSocketUrl, websocketCarriesAuth, websocketCarriesLargeMessages } from './websocket.js';
 
 const DEFAULT_KEEPALIVE: KeepaliveTuning = { intervalMs: 5_000, timeoutMs: 5_000 };
 
@@ -18,11 +19,15 @@ interface SocketEntry {
 export class WatchHub {
   private readonly WebSocket: WebSocketConstructor | undefined;
   private readonly keepalive: KeepaliveTuning;
+  private readonly socketOptions: Record<string, unknown> | undefined;
   private readonly sockets = new Map<string, SocketEntry>();
   private current = 0;
 
   constructor(private readonly transport: Transport) {
-    this.WebSocket = resolveWebSocket(transport.options.WebSocket);
+    const { WebSocket, tls } = transport.options;
+    // The global WebSocket takes no TLS options: with `tls`, only a class the user gives (ws-style) is used.
+    this.WebSocket = tls !== undefined && WebSocket === undefined ? undefined : resolveWebSocket(WebSocket);
+    this.socketOptions = tls === undefined ? undefined : nodeTlsOptions(tls);
     this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
     const closeAll = (): void => {
       for (const entry of this.sockets.values()) entry.socket?.shutdown(transport.closed.reason, false);
@@ -73,13 +78,15 @@ export class WatchHub {
   }
 
   /**
-   * A shared socket needs etcd 3.4+ (the /v3 prefix: client-chosen watch IDs, progress requests) and, when the
-   * client authenticates, a server that takes the token over a websocket.
+   * A shared socket needs etcd 3.4+ (the /v3 prefix: client-chosen watch IDs, progress requests), a proxy that
+   * carries messages over 64 KiB (3.4.15+) and, when the client authenticates, a server that takes the token over
+   * a websocket.
    */
   private async websocketFits(endpoint: string, signal: AbortSignal): Promise<boolean> {
     if ((await raceSignal(this.transport.prefixFor(endpoint), signal)) !== '/v3') return false;
-    if (this.transport.options.auth === undefined) return true;
-    return websocketCarriesAuth(await raceSignal(this.transport.versionAt(endpoint), signal));
+    const version = await raceSignal(this.transport.versionAt(endpoint), signal);
+    if (!websocketCarriesLargeMessages(version)) return false;
+    return this.transport.options.auth === undefined || websocketCarriesAuth(version);
   }
 
   private async socketFor(
@@ -114,6 +121,7 @@ export class WatchHub {
       url: watchSocketUrl(endpoint, prefix),
       endpoint,
       token,
+      options: this.socketOptions,
       keepalive: this.keepalive,
       onClosed: (socket, abnormal) => {
         const entry = this.sockets.get(endpoint);

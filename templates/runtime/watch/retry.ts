@@ -1,13 +1,13 @@
 // When a watch breaks: what the failure means (give up, authenticate again, or re-create elsewhere) and how long
 // to wait first (jittered exponential backoff). A watch that was created once resumes for as long as the caller
 // iterates; one that never got created gives up after the retry deadline, so a wrong endpoint fails loudly.
+import { isInvalidTokenError } from '../core/auth.js';
 import { EtcdDecodeError, EtcdError, EtcdUnsupportedError } from '../errors.js';
 
 export type FailureAction = 'fatal' | 'reauthenticate' | 'retry';
 
 /** gRPC codes of a passing failure (cancelled, deadline, aborted, internal, unavailable): re-create the watch. */
 const RETRIED_CODES: ReadonlySet<number> = new Set([1, 4, 10, 13, 14]);
-const UNAUTHENTICATED = 16;
 /** Re-authentications in a row, without a successful creation between them, before giving up. */
 const MAX_REAUTHENTICATIONS = 2;
 
@@ -18,7 +18,7 @@ const MAX_REAUTHENTICATIONS = 2;
  */
 export function classifyFailure(error: unknown): FailureAction {
   if (error instanceof EtcdError) {
-    if (error.code === UNAUTHENTICATED) return 'reauthenticate';
+    if (isInvalidTokenError(error)) return 'reauthenticate';
     return RETRIED_CODES.has(error.code) ? 'retry' : 'fatal';
   }
   if (error instanceof EtcdDecodeError || error instanceof EtcdUnsupportedError) return 'fatal';

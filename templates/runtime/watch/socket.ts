@@ -20,6 +20,8 @@ export interface WatchSocketInit {
   readonly url: string;
   readonly endpoint: string;
   readonly token: string | undefined;
+  /** The WebSocket constructor's third argument (TLS options for a `ws`-style class); undefined: none. */
+  readonly options?: Record<string, unknown> | undefined;
   readonly keepalive: KeepaliveTuning;
   /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
   readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
@@ -53,7 +55,12 @@ export class WatchSocket {
     this.opened = new Promise<void>((resolve, reject) => (this.settleOpened = { resolve, reject }));
     this.opened.catch(() => undefined);
     const protocols = init.token === undefined ? undefined : ['Bearer', init.token];
-    this.ws = protocols === undefined ? new init.WebSocket(init.url) : new init.WebSocket(init.url, protocols);
+    this.ws =
+      init.options !== undefined
+        ? new init.WebSocket(init.url, protocols, init.options)
+        : protocols === undefined
+          ? new init.WebSocket(init.url)
+          : new init.WebSocket(init.url, protocols);
     this.ws.addEventListener('open', () => this.onOpen());
     this.ws.addEventListener('message', (event: { data?: unknown }) => this.onFrame(event.data));
     this.ws.addEventListener('close', (event: { code?: unknown }) => {

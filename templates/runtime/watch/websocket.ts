@@ -30,12 +30,17 @@ export function websocketCarriesAuth(version: string): boolean {
   return minor >= 7;
 }
 
-/** Whether a server runs the watch API the shared socket needs (client-chosen watch IDs, progress requests). */
-export function websocketWatchSupported(version: string): boolean {
-  const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
+/**
+ * Whether a server's websocket proxy carries watch messages of any size: before 3.4.15 it drops every message over
+ * 64 KiB (etcd-io/etcd#12401, fixed in 3.4.15 by the backport #12402, and in 3.5.0). 3.3 buffers its websocket
+ * answers (etcd-io/etcd#11815) and serves no /v3 prefix: POST there too.
+ */
+export function websocketCarriesLargeMessages(version: string): boolean {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
   if (match === null) return false;
-  const [major, minor] = [Number(match[1]), Number(match[2])];
-  return major > 3 || (major === 3 && minor >= 4);
+  const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (major !== 3) return major > 3;
+  return minor > 4 || (minor === 4 && patch >= 15);
 }
 
 const textDecoder = new TextDecoder();
