@@ -248,7 +248,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.transport, ['createTransport']),
     reexport('./runtime/core/route-check.js', ['EtcdMisroutedError']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
-    reexport(RUNTIME.layers, ['authLayer', 'clusterLayers', 'failoverLayer', 'livenessLayer', 'streamLayer']),
+    reexport(RUNTIME.layers, ['authLayer', 'clusterLayers', 'engineLayer', 'failoverLayer', 'livenessLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
     reexport('./runtime/types.js', ['WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),

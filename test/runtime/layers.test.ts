@@ -1,6 +1,6 @@
 // The transport's layers against a real etcd: alone it makes one attempt per call; each layer adds what it names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authLayer, failoverLayer, streamLayer } from '../../templates/runtime/core/layers.js';
+import { authLayer, engineLayer, failoverLayer, streamLayer } from '../../templates/runtime/core/layers.js';
 import { createTransport, type OperationDescriptor, type Transport } from '../../templates/runtime/core/transport.js';
 import { EtcdConnectionError } from '../../templates/runtime/errors.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
@@ -53,5 +53,11 @@ describe('createTransport(options, layers)', () => {
     const first = await stream.next();
     expect(first.value).toMatchObject({ created: true });
     await stream.return(undefined);
+  });
+
+  it('takes TLS options only with the engine layer (the Node engine), and says so', () => {
+    const tls = { ca: 'not checked until a connection' };
+    expect(() => createTransport({ endpoints: etcd.url, tls })).toThrow(/ClientOptions.tls needs the Node engine: build the transport with engineLayer/);
+    track(createTransport({ endpoints: etcd.url, tls }, engineLayer));
   });
 });

@@ -3,6 +3,7 @@
 import { readJsonStream } from '../wire/ndjson.js';
 import { createTokenSource } from './auth.js';
 import { withFailover } from './failover.js';
+import { chooseEngine } from './engines/choose.js';
 import { createLiveness } from './liveness.js';
 import type { TransportLayers } from './transport.js';
 
@@ -14,10 +15,13 @@ export const authLayer: TransportLayers = { auth: createTokenSource };
 export const streamLayer: TransportLayers = { streams: readJsonStream };
 /** Probe endpoints that calls wait on, and abort the calls when one hangs (ClientOptions.liveness). */
 export const livenessLayer: TransportLayers = { liveness: createLiveness };
+/** The Node engine (node:http keep-alive agents, `ClientOptions.tls`) wherever the runtime has it; fetch elsewhere. */
+export const engineLayer: TransportLayers = { engine: chooseEngine };
 /** Every layer: what a client of a cluster wants. */
 export const clusterLayers: TransportLayers = {
   failover: withFailover,
   auth: createTokenSource,
   streams: readJsonStream,
   liveness: createLiveness,
+  engine: chooseEngine,
 };

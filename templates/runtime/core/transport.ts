@@ -15,7 +15,8 @@ import type { readJsonStream } from '../wire/ndjson.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createScope, raceSignal, type Scope } from './signals.js';
 import type { CallOptions, ClientOptions, HttpEngine, HttpResponse, OperationDescriptor, Prefix, Transport } from '../types.js';
-import { chooseEngine } from './engines/choose.js';
+import type { chooseEngine } from './engines/choose.js';
+import { fetchEngineFor } from './engines/fetch.js';
 
 export { prefixForVersion } from './endpoints.js';
 export type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
@@ -35,6 +36,8 @@ const AUTHENTICATE: OperationDescriptor = {
  * and reading streams.
  */
 export interface TransportLayers {
+  /** Picks the engine: the Node engine (node:http keep-alive, TLS options) where the runtime has one; without it, fetch. */
+  readonly engine?: typeof chooseEngine;
   /** Runs a call's attempts across endpoints; without it a call makes one attempt, and the next call moves on. */
   readonly failover?: typeof withFailover;
   /** Authenticates with `ClientOptions.auth`; without it the option is refused. */
@@ -76,7 +79,7 @@ class GatewayTransport implements Transport {
     this.options = options;
     this.endpoints = normalizeEndpoints(options.endpoints);
     this.ring = { endpoints: this.endpoints, current: 0 };
-    this.engine = chooseEngine(options);
+    this.engine = (layers.engine ?? fetchEngineFor)(options);
     this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
     this.postHeaders = {
       'Content-Type': 'application/json',

@@ -1,6 +1,6 @@
 // The fetch engine: every request through the WHATWG fetch (the browser's, Deno's, Bun's, or one the caller
 // gives). It is the engine wherever no faster one is chosen, and the one `ClientOptions.fetch` forces.
-import type { HttpEngine, HttpResponse } from '../../types.js';
+import type { ClientOptions, HttpEngine, HttpResponse } from '../../types.js';
 import { readerChunks } from '../../wire/ndjson.js';
 
 const NO_CHUNKS: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
@@ -19,4 +19,13 @@ export function createFetchEngine(fetchImpl?: typeof fetch): HttpEngine {
       };
     },
   };
+}
+
+/** The engine of a transport built without the engine layer: the caller's, else fetch; TLS options need the layer. */
+export function fetchEngineFor(options: ClientOptions): HttpEngine {
+  if (options.engine !== undefined) return options.engine;
+  if (options.tls !== undefined) {
+    throw new TypeError('ClientOptions.tls needs the Node engine: build the transport with engineLayer (createClient has it)');
+  }
+  return createFetchEngine(options.fetch);
 }
