@@ -172,7 +172,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
-    reexport('./runtime/watch/index.js', ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], true),
+    reexport('./runtime/watch/index.js', ['Watch', 'WatchEvents', 'WatchEventsOptions', 'WatchFilter', 'WatchStatus', 'WatchStatusListener'], true),
     reexport('./runtime/types.js', ['WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),

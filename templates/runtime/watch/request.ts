@@ -27,6 +27,11 @@ export interface WatchEventsOptions {
   fragment?: boolean | undefined;
   /** Aborting it ends the iteration (it throws the signal's reason) and cancels the watch on the server. */
   signal?: AbortSignal | undefined;
+  /**
+   * Called when the watch's status changes: `connected` once created (again), `disconnected` when creating it
+   * again failed on every endpoint in a row; the watch goes on trying either way. See `Watch.status`.
+   */
+  onStatus?: ((status: 'connecting' | 'connected' | 'disconnected', error?: unknown) => void) | undefined;
 }
 
 /** A checked watch: the wire fields of its create request, except the start revision and watch ID. */
