@@ -60,11 +60,12 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
   },
   {
     property: 'leaderElection',
-    services: ['election', 'lease'],
+    services: ['election', 'lease', 'kv', 'watch'],
     module: './runtime/helpers/election.js',
     factory: 'createLeaderElectionFactory',
     type: 'LeaderElectionFactory',
-    doc: 'A v3election election: campaign (resolves when elected), proclaim, resign, leader, observe.',
+    codecs: ['decodeWatchResponse'],
+    doc: 'A v3election election: campaign (resolves when elected), proclaim (queued while the campaign is pending), resign, leader, observe (leaders and "no leader").',
   },
   {
     property: 'snapshotBlobs',

@@ -56,14 +56,17 @@ export interface WatchEventsDeps<R extends WatchResponseShape> {
 
 const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
 
+/** One hub per transport: the client's watches and the helpers' (election observe) share its sockets. */
+const hubs = new WeakMap<Transport, WatchHub>();
+
 export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
-  let hub: WatchHub | undefined; // created on first use: a client that never watches opens nothing
   return (options) => {
     const target = watchTarget(options);
     if (options.onStatus !== undefined && typeof options.onStatus !== 'function') {
       throw new TypeError('watchEvents: onStatus must be a function');
     }
-    hub ??= new WatchHub(deps.transport);
+    let hub = hubs.get(deps.transport); // created on first use: a client that never watches opens nothing
+    if (hub === undefined) hubs.set(deps.transport, (hub = new WatchHub(deps.transport)));
     const run = new WatchRun({
       hub,
       target,
