@@ -102,7 +102,8 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
   }
   const transportType = imports.type(RUNTIME.transport, 'Transport');
   const createTransport = imports.value(RUNTIME.transport, 'createTransport');
-  const client = clientTransport(model, imports, () => imports.type(RUNTIME.transport, 'ClientOptions'), `${createTransport}(options)`);
+  const layers = imports.value(RUNTIME.layers, 'clusterLayers');
+  const client = clientTransport(model, imports, () => imports.type(RUNTIME.transport, 'ClientOptions'), `${createTransport}(options, ${layers})`);
   for (const s of model.services) {
     imports.type('./services.js', serviceTypeName(s));
     imports.value('./services.js', serviceFactoryName(s));
@@ -172,7 +173,8 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.int64, ['Int64Input'], true),
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
-    reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'], true),
+    reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
+    reexport(RUNTIME.layers, ['authLayer', 'clusterLayers', 'failoverLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['Watch', 'WatchEvents', 'WatchEventsOptions', 'WatchFilter', 'WatchStatus', 'WatchStatusListener'], true),
     reexport('./runtime/types.js', ['WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),

@@ -43,4 +43,5 @@ export const RUNTIME = {
   errors: './runtime/errors.js',
   int64: './runtime/wire/int64.js',
   transport: './runtime/core/transport.js',
+  layers: './runtime/core/layers.js',
 } as const;
