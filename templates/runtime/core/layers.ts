@@ -2,6 +2,7 @@
 // `createTransport(options, { ...failoverLayer, ...streamLayer })`. `createClient` uses `clusterLayers`.
 import { readJsonStream } from '../wire/ndjson.js';
 import { createTokenSource } from './auth.js';
+import { startAutoSync } from './auto-sync.js';
 import { withFailover } from './failover.js';
 import type { TransportLayers } from './transport.js';
 
@@ -11,5 +12,12 @@ export const failoverLayer: TransportLayers = { failover: withFailover };
 export const authLayer: TransportLayers = { auth: createTokenSource };
 /** Read streaming answers: watch, lease keepalive, snapshot, election observe. */
 export const streamLayer: TransportLayers = { streams: readJsonStream };
+/** Refresh the endpoints from the member list every `ClientOptions.autoSyncIntervalMs`. */
+export const autoSyncLayer: TransportLayers = { autoSync: startAutoSync };
 /** Every layer: what a client of a cluster wants. */
-export const clusterLayers: TransportLayers = { failover: withFailover, auth: createTokenSource, streams: readJsonStream };
+export const clusterLayers: TransportLayers = {
+  failover: withFailover,
+  auth: createTokenSource,
+  streams: readJsonStream,
+  autoSync: startAutoSync,
+};

@@ -37,6 +37,12 @@ export class WatchHub {
     return this.transport.endpoints.length;
   }
 
+  /** The endpoint the next watch opens on. */
+  get currentEndpoint(): string {
+    const endpoints = this.transport.endpoints;
+    return endpoints[this.current % endpoints.length] ?? '';
+  }
+
   /** Aborted when the client closes. */
   get closed(): AbortSignal {
     return this.transport.closed;

@@ -74,6 +74,7 @@ export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEvent
       signal: options.signal,
       retry: retryOptions(deps.transport),
       onStatus: options.onStatus,
+      clientOptions: deps.transport.options,
     });
     return watchHandle(run);
   };

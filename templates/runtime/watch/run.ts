@@ -1,7 +1,9 @@
 // One watch of `watchEvents`: the loop that creates it (again after every drop) and yields its events, and the
 // signals around that loop: when the server created the watch, whether it can reach a member, progress requests.
+import { observeStart, type Observation } from '../core/observe.js';
 import { createScope, raceSignal, sleep, type Scope } from '../core/signals.js';
-import type { WatchChannel } from './channel.js';
+import type { ClientOptions } from '../types.js';
+import { WATCH_OPERATION, type WatchChannel } from './channel.js';
 import type { WatchHub } from './hub.js';
 import {
   FragmentAssembler,
@@ -32,6 +34,15 @@ export interface WatchRunInit<R extends WatchResponseShape> {
   readonly signal: AbortSignal | undefined;
   readonly retry: WatchRetryOptions;
   readonly onStatus: WatchStatusListener | undefined;
+  /** Where reconnects are reported (`observe`). */
+  readonly clientOptions: ClientOptions;
+}
+
+/** One channel's try: where it got, and the reconnect it reports (after a drop). */
+interface Attempt {
+  channel?: WatchChannel;
+  created: boolean;
+  readonly reconnect: Observation | undefined;
 }
 
 export class WatchRun<R extends WatchResponseShape> {
@@ -49,6 +60,9 @@ export class WatchRun<R extends WatchResponseShape> {
   private restarting = false;
   /** Failed attempts to create the watch since it was last created. */
   private failedOpens = 0;
+  private everCreated = false;
+  /** Attempts to create the watch again since its stream dropped. */
+  private reconnects = 0;
 
   constructor(private readonly init: WatchRunInit<R>) {
     this.scope = createScope([init.signal, init.hub.closed]);
@@ -80,13 +94,16 @@ export class WatchRun<R extends WatchResponseShape> {
   /** The events, created again from where it stands after every drop, until the watch ends. */
   async *events(): AsyncGenerator<EventOf<R>, void, undefined> {
     try {
-      for (;;) {
-        const attempt: { channel?: WatchChannel; created: boolean } = { created: false };
+      for (let recreated = false; ; ) {
+        const dropped = this.everCreated && !recreated; // a POST closed for a progress request did not drop
+        const attempt: Attempt = { created: false, reconnect: dropped ? this.observeReconnect() : undefined };
+        recreated = false;
         let failure: unknown;
         try {
           yield* this.attempt(attempt);
         } catch (error) {
           failure = error;
+          if (!attempt.created) attempt.reconnect?.end(error, this.scope.signal.aborted);
         } finally {
           attempt.channel?.close();
           if (this.channel === attempt.channel) this.channel = undefined;
@@ -95,6 +112,7 @@ export class WatchRun<R extends WatchResponseShape> {
         this.scope.signal.throwIfAborted();
         if (this.restarting) {
           this.restarting = false; // a POST closed to carry a progress request: create it again at once
+          recreated = true;
           continue;
         }
         if (!attempt.created) this.openFailed(failure);
@@ -113,7 +131,7 @@ export class WatchRun<R extends WatchResponseShape> {
   }
 
   /** One channel: create the watch on it and yield its events until it breaks (it always ends by throwing). */
-  private async *attempt(attempt: { channel?: WatchChannel; created: boolean }): AsyncGenerator<EventOf<R>> {
+  private async *attempt(attempt: Attempt): AsyncGenerator<EventOf<R>> {
     const { hub, target, decode } = this.init;
     const channel = await hub.open(
       (id) => createRequest(target, this.cursor.startRevision, id),
@@ -129,6 +147,7 @@ export class WatchRun<R extends WatchResponseShape> {
       if (step.kind === 'canceled') throw step.error;
       if (step.kind === 'created') {
         attempt.created = true;
+        attempt.reconnect?.end();
         this.onCreated(channel, step.revision);
       } else if (step.kind === 'progress') {
         this.cursor.progressed(step.revision);
@@ -148,7 +167,14 @@ export class WatchRun<R extends WatchResponseShape> {
     }
   }
 
+  private observeReconnect(): Observation {
+    const { hub, clientOptions } = this.init;
+    return observeStart(clientOptions, 'reconnect', WATCH_OPERATION.name, hub.currentEndpoint, ++this.reconnects);
+  }
+
   private onCreated(channel: WatchChannel, revision: bigint): void {
+    this.everCreated = true;
+    this.reconnects = 0;
     this.cursor.created(revision);
     this.retry.created();
     this.failedOpens = 0;
