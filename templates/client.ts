@@ -174,7 +174,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
-    reexport(RUNTIME.layers, ['authLayer', 'autoSyncLayer', 'clusterLayers', 'failoverLayer', 'streamLayer']),
+    reexport(RUNTIME.layers, ['authLayer', 'autoSyncLayer', 'clusterLayers', 'failoverLayer', 'observeLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['Watch', 'WatchEvents', 'WatchEventsOptions', 'WatchFilter', 'WatchStatus', 'WatchStatusListener'], true),
     reexport('./runtime/types.js', ['ClientEvent', 'WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),

@@ -6,17 +6,20 @@ import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { etcdAvailable, startCluster, type EtcdCluster } from '../helpers/etcd.js';
 import { eventually, sleep } from '../watch/helpers.js';
 
-describe('autoSyncIntervalMs checks', () => {
+describe('autoSyncIntervalMs and observe checks', () => {
   let gen: GeneratedModule;
   beforeAll(async () => {
     gen = await loadClient();
   });
-  it('refuses a bad interval, and the option without the auto-sync layer', () => {
+  it('refuses a bad interval, and the options without their layers', () => {
     expect(() => gen.createClient({ endpoints: 'http://127.0.0.1:1', autoSyncIntervalMs: 0 })).toThrow(
       /ClientOptions.autoSyncIntervalMs must be a positive number/,
     );
     expect(() => gen.createTransport({ endpoints: 'http://127.0.0.1:1', autoSyncIntervalMs: 100 })).toThrow(
       /needs the auto-sync layer/,
+    );
+    expect(() => gen.createTransport({ endpoints: 'http://127.0.0.1:1', observe: () => undefined })).toThrow(
+      /needs the observe layer/,
     );
     const transport = gen.createTransport(
       { endpoints: 'http://127.0.0.1:1', autoSyncIntervalMs: 100 },

@@ -4,6 +4,7 @@ import { readJsonStream } from '../wire/ndjson.js';
 import { createTokenSource } from './auth.js';
 import { startAutoSync } from './auto-sync.js';
 import { withFailover } from './failover.js';
+import { observeStart } from './observe.js';
 import type { TransportLayers } from './transport.js';
 
 /** Fail over between endpoints: reads retried elsewhere, writes only when they provably never reached a server. */
@@ -14,10 +15,13 @@ export const authLayer: TransportLayers = { auth: createTokenSource };
 export const streamLayer: TransportLayers = { streams: readJsonStream };
 /** Refresh the endpoints from the member list every `ClientOptions.autoSyncIntervalMs`. */
 export const autoSyncLayer: TransportLayers = { autoSync: startAutoSync };
+/** Report calls, streams and authentications to `ClientOptions.observe`. */
+export const observeLayer: TransportLayers = { observe: observeStart };
 /** Every layer: what a client of a cluster wants. */
 export const clusterLayers: TransportLayers = {
   failover: withFailover,
   auth: createTokenSource,
   streams: readJsonStream,
   autoSync: startAutoSync,
+  observe: observeStart,
 };

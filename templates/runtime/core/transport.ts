@@ -15,7 +15,7 @@ import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './
 import { createScope, raceSignal, type Scope } from './signals.js';
 import type { CallOptions, ClientOptions, HttpEngine, HttpResponse, OperationDescriptor, Prefix, Transport } from '../types.js';
 import { chooseEngine } from './engines/choose.js';
-import { observeStart, type Observation } from './observe.js';
+import type { observeStart, Observation } from './observe.js';
 import type { startAutoSync } from './auto-sync.js';
 
 export { prefixForVersion } from './endpoints.js';
@@ -44,6 +44,8 @@ export interface TransportLayers {
   readonly streams?: typeof readJsonStream;
   /** Refreshes the endpoints from the member list (`ClientOptions.autoSyncIntervalMs`); without it the option is refused. */
   readonly autoSync?: typeof startAutoSync;
+  /** Reports calls, streams and authentications to `ClientOptions.observe`; without it the option is refused. */
+  readonly observe?: typeof observeStart;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createTransport(options: ClientOptions, layers: TransportLayers 
 }
 
 const NO_TOKENS: TokenSource = { get: async () => undefined, invalidate: () => false };
+const UNOBSERVED: Observation = { end: () => undefined };
 
 class GatewayTransport implements Transport {
   readonly options: ClientOptions;
@@ -110,7 +113,7 @@ class GatewayTransport implements Transport {
     let attempts = 0;
     try {
       return await (this.layers.failover ?? oneAttempt)(this.ring, plan, async (attempt) => {
-        const observed = observeStart(this.options, 'call', op.name, attempt.endpoint, ++attempts);
+        const observed = this.observe('call', op.name, attempt.endpoint, ++attempts);
         try {
           const response = await this.send(op, payload, attempt, scope);
           const result = await readJsonObject(response, op, attempt.endpoint);
@@ -146,7 +149,7 @@ class GatewayTransport implements Transport {
         this.ring,
         this.plan(op, scope, options.timeoutMs, false),
         async (attempt) => {
-          const opening = observeStart(this.options, 'stream', op.name, attempt.endpoint, ++attempts);
+          const opening = this.observe('stream', op.name, attempt.endpoint, ++attempts);
           try {
             const opened = await this.send(op, payload, attempt, scope);
             observed = opening;
@@ -211,6 +214,10 @@ class GatewayTransport implements Transport {
   close(): void {
     this.root.abort(new EtcdError('the etcd client is closed', { code: 1 }));
     this.engine.close?.();
+  }
+
+  private observe(type: 'call' | 'stream' | 'authenticate', operation: string, endpoint: string, attempt: number): Observation {
+    return this.layers.observe?.(this.options, type, operation, endpoint, attempt) ?? UNOBSERVED;
   }
 
   /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */
@@ -278,7 +285,7 @@ class GatewayTransport implements Transport {
     // Shared by every waiting call, so it is bound to the client, not to the call that started it.
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS;
     const scope = createScope([this.root.signal], timeoutMs);
-    const observed = observeStart(this.options, 'authenticate', AUTHENTICATE.name, endpoint, 1);
+    const observed = this.observe('authenticate', AUTHENTICATE.name, endpoint, 1);
     try {
       const payload = JSON.stringify({ name, password });
       // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
@@ -355,6 +362,9 @@ function checkOptions(options: ClientOptions, layers: TransportLayers): void {
   checkTimeout(options.autoSyncIntervalMs, 'ClientOptions.autoSyncIntervalMs');
   if (options.observe !== undefined && typeof options.observe !== 'function') {
     throw new TypeError('ClientOptions.observe must be a function');
+  }
+  if (options.observe !== undefined && layers.observe === undefined) {
+    throw new TypeError('ClientOptions.observe needs the observe layer: createTransport(options, { ...observeLayer }) (createClient has it)');
   }
   checkTimeout(options.timeoutMs, 'ClientOptions.timeoutMs');
   checkTimeout(options.retry?.deadlineMs, 'ClientOptions.retry.deadlineMs');
