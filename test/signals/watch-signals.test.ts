@@ -60,6 +60,25 @@ describe.skipIf(!etcdAvailable())('watch signals', () => {
       expect(await watch.next()).toEqual({ done: true, value: undefined });
     });
 
+    it('a watch stopped before it started never starts: created and requestProgress() reject', async () => {
+      const { options } = transport.options();
+      const client = fx.newClient(options);
+      const watch = client.watchEvents({ key: `never/${transport.name}` });
+      await watch.return();
+      await expect(watch.created).rejects.toMatchObject({ codeName: 'CANCELLED' });
+      await expect(watch.requestProgress()).rejects.toMatchObject({ codeName: 'CANCELLED' });
+      expect(await watch.next()).toEqual({ done: true, value: undefined });
+    });
+
+    it('created rejects with the error that ends a watch before its creation', async () => {
+      const { options } = transport.options();
+      const client = fx.newClient({ ...options, endpoints: 'http://127.0.0.1:1', retry: { deadlineMs: 300 } });
+      const watch = client.watchEvents({ key: `unreachable/${transport.name}` });
+      await expect(within(watch.created, 5_000, 'created')).rejects.toThrow();
+      await expect(watch.next()).rejects.toThrow();
+      expect(watch.status).toBe('disconnected');
+    });
+
     it('requestProgress() answers on an open watch without losing or repeating an event', async () => {
       const instruments = transport.options();
       const client = fx.newClient(instruments.options);

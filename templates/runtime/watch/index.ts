@@ -87,13 +87,14 @@ export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEvent
 function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<EventOf<R>> {
   const engine = run.events();
   let started = false;
+  let stopped = false; // return() was called: nothing starts any more
   let pulled: Promise<IteratorResult<EventOf<R>, void>> | undefined;
   const pull = (): Promise<IteratorResult<EventOf<R>, void>> => {
     started = true;
     return engine.next();
   };
   const start = (): void => {
-    if (started) return;
+    if (started || stopped) return;
     pulled = pull();
     pulled.catch(() => undefined); // handed to the first next(), which reports it
   };
@@ -127,9 +128,11 @@ function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<Even
         return run.requestProgress(options.signal);
       },
     },
-    // A handle never iterated skips its finally: stop a run that `created` started anyway.
+    // A handle never iterated skips its finally: stop the run here too (`created` may have started it).
     return: {
       value: async (value: void) => {
+        stopped = true;
+        if (!started) run.stop(closedByClient());
         if (pulled !== undefined) {
           run.stop(closedByClient());
           await pulled.catch(() => undefined);

@@ -76,9 +76,10 @@ export class WatchRun<R extends WatchResponseShape> {
     return this.currentStatus;
   }
 
-  /** Ends the watch (closing its channel); the iteration then throws `reason`. */
+  /** Ends the watch (closing its channel); the iteration then throws `reason`, and so do `created` and progress. */
   stop(reason: unknown): void {
     this.scope.abort(reason);
+    this.ended(reason);
   }
 
   /**
@@ -86,6 +87,7 @@ export class WatchRun<R extends WatchResponseShape> {
    * response that came before the answer has been handled (so every event before it was yielded).
    */
   requestProgress(signal?: AbortSignal): Promise<bigint> {
+    if (this.end !== undefined) return Promise.reject(this.end.error);
     const answer = this.progress.add();
     if (this.channel !== undefined && !this.restarting) this.sendProgress(this.channel);
     return signal === undefined ? answer : raceSignal(answer, signal);
@@ -122,12 +124,20 @@ export class WatchRun<R extends WatchResponseShape> {
         await sleep(next.delayMs, this.scope.signal);
       }
     } catch (error) {
-      this.settleCreated.reject(error);
-      this.progress.fail(error);
+      this.ended(error);
       throw error;
     } finally {
       this.scope.dispose();
     }
+  }
+
+  /** Why the watch ended, once it has: what `created` and progress requests reject with from then on. */
+  private end: { readonly error: unknown } | undefined;
+
+  private ended(error: unknown): void {
+    this.end ??= { error };
+    this.settleCreated.reject(error); // a no-op once created
+    this.progress.fail(error);
   }
 
   /** One channel: create the watch on it and yield its events until it breaks (it always ends by throwing). */
