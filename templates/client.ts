@@ -176,6 +176,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
     reexport(RUNTIME.layers, ['authLayer', 'autoSyncLayer', 'clusterLayers', 'failoverLayer', 'observeLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['Watch', 'WatchEvents', 'WatchEventsOptions', 'WatchFilter', 'WatchStatus', 'WatchStatusListener'], true),
+    reexport('./runtime/watch/index.js', ['mapWatch']),
     reexport('./runtime/types.js', ['ClientEvent', 'WebSocketConstructor', 'WebSocketLike'], true),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),
     reexport('./runtime/helpers/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),

@@ -51,6 +51,25 @@ describe.skipIf(!etcdAvailable())('watch signals', () => {
       await watch.return();
     });
 
+    it('mapWatch maps the events and keeps the signals of the watch', async () => {
+      const { options } = transport.options();
+      const client = fx.newClient(options);
+      const key = `mapped/${transport.name}`;
+      const watch = client.watchEvents({ key });
+      const mapped = fx.gen.mapWatch(watch, (event) => text(event.kv?.value).toUpperCase());
+      const revision = await mapped.created;
+      expect(revision).toBe(await watch.created);
+      expect(mapped.status).toBe('connected');
+      await client.kv.put({ key, value: 'shout' });
+      expect(await mapped.next()).toEqual({ done: false, value: 'SHOUT' });
+      const progress = mapped.requestProgress();
+      const waiting = mapped.next(); // the answer comes in order with events: keep iterating meanwhile
+      expect(await within(progress, 5_000, 'requestProgress')).toBeGreaterThan(revision);
+      await within(mapped.return(), 3_000, 'return() while a next() waits');
+      await expect(waiting).rejects.toMatchObject({ codeName: 'CANCELLED' });
+      expect(await watch.next()).toEqual({ done: true, value: undefined }); // stopping the map stopped the watch
+    });
+
     it('return() before any iteration cancels a watch that created started', async () => {
       const { options } = transport.options();
       const client = fx.newClient(options);

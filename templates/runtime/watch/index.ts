@@ -128,13 +128,13 @@ function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<Even
         return run.requestProgress(options.signal);
       },
     },
-    // A handle never iterated skips its finally: stop the run here too (`created` may have started it).
+    // Stops the run first: a next() still waiting for an event then rejects (CANCELLED) instead of holding
+    // return() back, and a handle never iterated (whose finally never runs) stops a run `created` started.
     return: {
       value: async (value: void) => {
         stopped = true;
-        if (!started) run.stop(closedByClient());
+        run.stop(closedByClient());
         if (pulled !== undefined) {
-          run.stop(closedByClient());
           await pulled.catch(() => undefined);
           pulled = undefined;
         }
@@ -142,6 +142,29 @@ function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<Even
       },
     },
   }) as Watch<EventOf<R>>;
+}
+
+/**
+ * The same watch with each event passed through `map` (a namespace strips its prefix this way): `created`,
+ * `status` and `requestProgress()` are the watch's own, and stopping either generator stops the watch.
+ */
+export function mapWatch<E, F>(watch: Watch<E>, map: (event: E) => F): Watch<F> {
+  async function* mapped(): AsyncGenerator<F, void, undefined> {
+    for await (const event of watch) yield map(event);
+  }
+  const handle = mapped();
+  const returnMapped = handle.return.bind(handle);
+  return Object.defineProperties(handle, {
+    created: { get: () => watch.created },
+    status: { get: () => watch.status },
+    requestProgress: { value: (options?: { signal?: AbortSignal | undefined }) => watch.requestProgress(options) },
+    return: {
+      value: async (value: void) => {
+        await watch.return();
+        return returnMapped(value);
+      },
+    },
+  }) as Watch<F>;
 }
 
 function retryOptions(transport: Transport): WatchRetryOptions {
