@@ -1,14 +1,16 @@
 /**
- * generate: resolve → load → model → templates → format → write (or check). The programmatic API and the
- * CLI both call this. Heavy modules (swagger-parser, ts-morph, prettier) load only when there is work to do.
+ * generate: the spec stage (spec/open.ts: resolve → read → validate → model → merge) → templates → format →
+ * write (or check). The programmatic API and the CLI both call this. Heavy modules (swagger-parser, ts-morph,
+ * prettier) load only when there is work to do. `--check` refuses specs of a version no digest pins.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OptionError, SpecError } from '../spec/errors.js';
+import { OptionError } from '../spec/errors.js';
 import type { ApiModel } from '../spec/model.js';
 import { isIdentifier } from '../spec/names.js';
-import { resolveSpecSets, type ResolveOptions, type SpecSet } from '../spec/resolve.js';
+import { openApi } from '../spec/open.js';
+import type { ResolveOptions, SpecSet } from '../spec/resolve.js';
 import type { DownloadProgress, PinnedDigests } from '../spec/download.js';
 import { bodyOf, computeDigest, computeOutputDigest, describeInputs, digestOf, generatorFingerprint, header, outputDigestOf } from './header.js';
 import { assertOwned, diffTree, readTree, writeAtomically, type OutputFile, type TreeDiff } from './write.js';
@@ -58,8 +60,9 @@ export interface GenerateResult {
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const emitOptions = checkOptions(options);
-  const notes: string[] = [];
-  const sets = await readInputs(await resolveSpecSets({ ...options, fetchVersion: fetcher(options, notes) }));
+  const api = await openApi({ ...options, requirePins: options.check === true });
+  const { sets } = api;
+  const notes = [...api.notes];
   const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
   const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
   const digest = computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
@@ -69,7 +72,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { status: 'unchanged', out: options.out, files: [...unchanged].map(([path, text]) => ({ path, text })), notes, digest };
   }
   const existing = await readTree(options.out);
-  const { model, files } = await render(sets, emitOptions, options.services, digest);
+  const model = await api.model();
+  const files = await render(model, sets, emitOptions, digest);
   notes.push(...model.notes);
   if (options.check) {
     const diff = diffTree(files, existing);
@@ -82,47 +86,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   return { status: 'written', out: options.out, files, notes, digest };
 }
 
-/** The default for an etcd version not found locally: a verified download into the user cache (loaded lazily). */
-function fetcher(options: GenerateOptions, notes: string[]): ResolveOptions['fetchVersion'] {
-  if (options.fetchVersion || options.download === false) return options.fetchVersion;
-  return async (version) => {
-    const { createSpecDownloader } = await import('../spec/download.js');
-    const download = createSpecDownloader({
-      cacheDir: options.cacheDir,
-      pins: options.sha256,
-      onProgress: options.onProgress,
-      onNote: (note) => notes.push(note),
-    });
-    return download(version);
-  };
-}
-
 function checkOptions(options: GenerateOptions) {
   if (!options.out) throw new OptionError('--out', 'the output directory is required');
   const int64 = options.int64 ?? 'bigint';
   if (int64 !== 'bigint' && int64 !== 'string') throw new OptionError('--int64', `must be bigint or string, not ${JSON.stringify(int64)}`);
   const clientName = options.name ?? 'createClient';
   if (!isIdentifier(clientName)) throw new OptionError('--name', `${JSON.stringify(clientName)} is not a JavaScript identifier`);
-  if (options.services && options.services.length === 0) throw new OptionError('--services', 'lists no service');
   return { int64, clientName } as const;
-}
-
-async function readInputs(sets: readonly SpecSet[]): Promise<SpecSet[]> {
-  return Promise.all(
-    sets.map(async (set) => ({
-      ...set,
-      inputs: await Promise.all(
-        set.inputs.map(async (input) => {
-          if (input.text !== undefined) return input;
-          try {
-            return { ...input, text: await readFile(input.file, 'utf8') };
-          } catch (e) {
-            throw new SpecError(input.file, '', `cannot read the spec: ${(e as Error).message}`);
-          }
-        }),
-      ),
-    })),
-  );
 }
 
 /**
@@ -140,38 +110,14 @@ async function readIfUpToDate(out: string, digest: string): Promise<Map<string, 
   return actual === expected ? existing : undefined;
 }
 
-async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, services: readonly string[] | undefined, digest: string) {
-  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR, wantsRuntimeFile }, { formatTypeScript }] = await Promise.all([
-    import('../spec/load.js'),
-    import('../spec/build-model.js'),
-    import('../spec/merge.js'),
-    import('../templates/emit.js'),
-    import('./format.js'),
-  ]);
-  const models: ApiModel[] = [];
-  for (const set of sets) {
-    const specs = await loadSpecs(set.inputs);
-    const model = buildModel(specs, services ? { services } : {});
-    if (services) assertServicesExist(services, model, () => buildModel(specs));
-    models.push(model);
-  }
-  const model = models.length === 1 ? models[0]! : mergeModels(models);
+async function render(model: ApiModel, sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, digest: string): Promise<OutputFile[]> {
+  const [{ emitFiles, RUNTIME_DIR, wantsRuntimeFile }, { formatTypeScript }] = await Promise.all([import('../templates/emit.js'), import('./format.js')]);
   const formatted = await formatTypeScript(emitFiles(model, emitOptions));
   const runtime = (await readRuntime(RUNTIME_DIR)).filter((f) => wantsRuntimeFile(model, f.path.slice('runtime/'.length)));
   const bodies = [...formatted, ...runtime].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) })));
   const top = header(inputs, digest, computeOutputDigest(bodies.map((f) => [f.path, f.text] as const)));
-  const files = bodies.map((f) => ({ path: f.path, text: top + f.text }));
-  return { model, files };
-}
-
-/** Each `--services` entry must name a service (its tag or client property): a typo would silently drop it. */
-function assertServicesExist(wanted: readonly string[], model: ApiModel, everything: () => ApiModel): void {
-  const names = (m: ApiModel): string[] => m.services.flatMap((s) => [s.name.toLowerCase(), s.property.toLowerCase()]);
-  const missing = wanted.filter((w) => !names(model).includes(w.toLowerCase()));
-  if (missing.length === 0) return;
-  const known = everything().services.map((s) => s.property).join(', ');
-  throw new OptionError('--services', `${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not services' : 'is not a service'} of this API; the services are ${known}`);
+  return bodies.map((f) => ({ path: f.path, text: top + f.text }));
 }
 
 async function readRuntime(dir: URL): Promise<OutputFile[]> {

@@ -30,6 +30,56 @@ export interface ClientHelper {
   readonly doc: string;
 }
 
+// --- issue 10, the everyday API: kv verbs, txn builder, iterate, stm, mirror (one block, to port as a whole) ---
+const KV_VERBS = './runtime/helpers/kv-verbs.js';
+const verb = (property: string, factory: string, type: string, doc: string): ClientHelper => ({ property, services: ['kv'], module: KV_VERBS, factory, type, doc });
+const EVERYDAY_HELPERS: readonly ClientHelper[] = [
+  verb('get', 'createGet', 'Get', 'The value of `key`, or undefined when it does not exist.'),
+  verb('getText', 'createGetText', 'GetText', 'The value of `key` as UTF-8 text, or undefined when it does not exist.'),
+  verb('getPrefix', 'createGetPrefix', 'GetPrefix', 'Every key starting with `prefix` (as text) and its value, in key order; for large prefixes use `iterate`.'),
+  verb('getPrefixText', 'createGetPrefixText', 'GetPrefixText', 'Every key starting with `prefix` and its value, both as text, in key order.'),
+  verb('put', 'createPut', 'Put', 'Write `key` (with an optional lease); resolves to the revision of the write.'),
+  verb('delete', 'createDelete', 'Delete', 'Delete `key`; resolves to whether it existed.'),
+  verb('deletePrefix', 'createDeletePrefix', 'DeletePrefix', 'Delete every key starting with `prefix`; resolves to how many were deleted.'),
+  {
+    property: 'txn',
+    services: ['kv'],
+    module: './runtime/helpers/txn-builder.js',
+    factory: 'createTxn',
+    type: 'Txn<KeyValue>',
+    models: ['KeyValue'],
+    doc: "A transaction: `txn().if(key, 'value' | 'version' | 'create' | 'mod' | 'lease', '==' | '!=' | '<' | '>', operand).then(Op.put(…), Op.delete(…)).else(Op.get(…)).commit()`.",
+  },
+  {
+    property: 'iterate',
+    services: ['kv'],
+    module: './runtime/helpers/iterate.js',
+    factory: 'createIterate',
+    type: 'Iterate<KeyValue>',
+    models: ['KeyValue'],
+    doc: "A range's key-values in key order, read in pages at the first page's revision: consistent while others write, one page in memory.",
+  },
+  {
+    property: 'stm',
+    services: ['kv'],
+    module: './runtime/helpers/stm.js',
+    factory: 'createStm',
+    type: 'Stm',
+    doc: "Run `fn(tx)` as a transaction (Go's concurrency.STM): reads guarded, writes committed in one txn, `fn` run again on conflict; resolves to what it returned.",
+  },
+  {
+    property: 'mirror',
+    services: ['kv', 'watch'],
+    module: './runtime/helpers/mirror.js',
+    factory: 'createMirror',
+    type: 'MirrorFactory<KeyValue>',
+    models: ['KeyValue'],
+    codecs: ['decodeWatchResponse'],
+    doc: 'A live local copy of a range (list at one revision, then watch; relist after a compaction): `entries`, `revision`, and its changes as an async iterable.',
+  },
+];
+// --- end of the everyday block ---
+
 /** The helpers, in the order they appear on the client. */
 export const CLIENT_HELPERS: readonly ClientHelper[] = [
   {
@@ -83,6 +133,7 @@ export const CLIENT_HELPERS: readonly ClientHelper[] = [
     type: 'SaveSnapshot',
     doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
   },
+  ...EVERYDAY_HELPERS,
 ];
 
 function helpersFor(model: ApiModel): ClientHelper[] {
@@ -108,8 +159,9 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
     imports.type('./services.js', serviceTypeName(s));
     imports.value('./services.js', serviceFactoryName(s));
   }
+  const namespaced = imports.value('./runtime/helpers/namespace.js', 'namespaceTransport');
+  const bytesInput = imports.type(RUNTIME.codec, 'BytesInput');
   const body: WriterFunction = (w) => {
-    w.writeLine(`const transport = ${client.transport};`);
     if (helpers.length) {
       w.write('const services = ').inlineBlock(() => {
         for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
@@ -121,6 +173,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       for (const s of helpers.length ? [] : model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
       w.writeLine('transport,');
       for (const h of helpers) w.writeLine(`${h.property}: ${h.factory}({ transport, ${[...h.services.map((p) => `${p}: services.${p}`), ...(h.codecs ?? [])].join(', ')} }),`);
+      w.writeLine(`namespace: (prefix) => ${CLIENT_ON}(${namespaced}(transport, prefix)),`);
       w.writeLine('close: () => transport.close(),');
     });
     w.write(';');
@@ -136,7 +189,17 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
         { name: 'transport', type: transportType, isReadonly: true, docs: jsDoc('The transport under every call: endpoints, prefix, auth, failover.') },
         ...helpers.map((h) => ({ name: h.property, type: h.type, isReadonly: true, docs: jsDoc(h.doc) })),
       ],
-      methods: [{ name: 'close', returnType: 'void', docs: jsDoc('Stop background work (token refresh, open streams).') }],
+      methods: [
+        {
+          name: 'namespace',
+          parameters: [{ name: 'prefix', type: bytesInput }],
+          returnType: 'EtcdClient',
+          docs: jsDoc(
+            "The same client with every key relative to `prefix` (kv, txn, watches, locks, elections, helpers); `'\\0'` as a range end means the whole namespace. Namespaces nest; closing one closes the client.",
+          ),
+        },
+        { name: 'close', returnType: 'void', docs: jsDoc('Stop background work (token refresh, open streams).') },
+      ],
     },
     {
       kind: StructureKind.Function,
@@ -149,10 +212,21 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
         example &&
           `It builds every service, so a bundle keeps all of them; for only some, e.g. \`${serviceFactoryName(example)}(createTransport(options))\`.`,
       ),
+      statements: [`return ${CLIENT_ON}(${client.transport});`],
+    },
+    {
+      kind: StructureKind.Function,
+      name: CLIENT_ON,
+      parameters: [{ name: 'transport', type: transportType }],
+      returnType: 'EtcdClient',
+      docs: jsDoc("The client over one transport: createClient's, or a namespace's (so both have the same shape)."),
       statements: [body],
     },
   ];
 }
+
+/** The generated function that builds the client object over a transport. */
+const CLIENT_ON = 'clientOnTransport';
 
 export function emitIndex(options: EmitOptions): StatementStructures[] {
   const reexport = (module: string, names: string[], isTypeOnly = false): StatementStructures => ({
@@ -173,6 +247,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport(RUNTIME.int64, ['Int64Input'], true),
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     reexport(RUNTIME.transport, ['createTransport']),
+    reexport('./runtime/core/route-check.js', ['EtcdMisroutedError']),
     reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
     reexport(RUNTIME.layers, ['authLayer', 'autoSyncLayer', 'clusterLayers', 'failoverLayer', 'observeLayer', 'streamLayer']),
     reexport('./runtime/watch/index.js', ['Watch', 'WatchEvents', 'WatchEventsOptions', 'WatchFilter', 'WatchStatus', 'WatchStatusListener'], true),
@@ -184,5 +259,19 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     reexport('./runtime/helpers/election.js', ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], true),
     reexport('./runtime/helpers/snapshot.js', ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot']),
     reexport('./runtime/helpers/snapshot.js', ['SnapshotSink', 'SnapshotSummary'], true),
+    // The everyday API (issue 10): typed answers, namespaces, verbs, txn builder, iterate, stm, mirror.
+    reexport(RUNTIME.errors, ['EtcdAlreadyExistsError', 'EtcdAuthFailedError', 'EtcdCompactedError', 'EtcdFutureRevisionError', 'EtcdLeaseNotFoundError', 'EtcdNoLeaderError', 'EtcdNoSpaceError', 'EtcdNotFoundError', 'EtcdPermissionDeniedError']),
+    reexport(RUNTIME.errors, ['EtcdSubject'], true),
+    reexport('./runtime/helpers/namespace.js', ['namespaceTransport']),
+    reexport('./runtime/types.js', ['Keyspace'], true),
+    reexport('./runtime/helpers/kv-verbs.js', ['CallControl', 'PrefixReadOptions', 'PutOptions', 'ReadOptions'], true),
+    reexport('./runtime/helpers/txn-builder.js', ['Cmp', 'Op', 'createTxn']),
+    reexport('./runtime/helpers/txn-builder.js', ['CompareOperator', 'CompareTarget', 'TxnBuilder', 'TxnCompare', 'TxnOp', 'TxnOpResult', 'TxnResult'], true),
+    reexport('./runtime/helpers/iterate.js', ['createIterate']),
+    reexport('./runtime/helpers/iterate.js', ['IterateOptions'], true),
+    reexport('./runtime/helpers/stm.js', ['StmConflictError', 'createStm']),
+    reexport('./runtime/helpers/stm.js', ['StmIsolation', 'StmOptions', 'StmTx'], true),
+    reexport('./runtime/helpers/mirror.js', ['createMirror']),
+    reexport('./runtime/helpers/mirror.js', ['Mirror', 'MirrorChange', 'MirrorOptions'], true),
   ];
 }

@@ -2,6 +2,7 @@
 // server restart, a killed or dead socket, an endpoint going down or a stream error, the watch is re-created
 // (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
 // revision, so no event is lost or repeated; the events of one revision always come together, in order.
+import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
 import type { Transport } from '../types.js';
 import { closedByClient } from './channel.js';
 import { WatchHub } from './hub.js';
@@ -56,25 +57,39 @@ export interface WatchEventsDeps<R extends WatchResponseShape> {
 
 const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
 
-/** One hub per transport: the client's watches and the helpers' (election observe) share its sockets. */
+/** One hub per transport, created on first use (a client that never watches opens nothing); namespaces and the
+ * helpers (election observe) share it. */
 const hubs = new WeakMap<Transport, WatchHub>();
+
+function hubFor(transport: Transport): WatchHub {
+  let hub = hubs.get(transport);
+  if (hub === undefined) hubs.set(transport, (hub = new WatchHub(transport)));
+  return hub;
+}
 
 export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
   return (options) => {
-    const target = watchTarget(options);
+    const keyspace = deps.transport.keyspace;
+    let target = watchTarget(options);
     if (options.onStatus !== undefined && typeof options.onStatus !== 'function') {
       throw new TypeError('watchEvents: onStatus must be a function');
     }
-    let hub = hubs.get(deps.transport); // created on first use: a client that never watches opens nothing
-    if (hub === undefined) hubs.set(deps.transport, (hub = new WatchHub(deps.transport)));
+    let decode = deps.decodeWatchResponse;
+    if (keyspace !== undefined) {
+      // A namespace's watch runs on the root transport's sockets: keys go in prefixed and come out stripped.
+      const { prefix } = keyspace;
+      target = { ...target, fields: prefixRange(prefix, target.fields) };
+      decode = (wire) => deps.decodeWatchResponse(stripWatchResponse(prefix, wire));
+    }
+    const transport = keyspace?.root ?? deps.transport;
     const run = new WatchRun({
-      hub,
+      hub: hubFor(transport),
       target,
-      decode: deps.decodeWatchResponse,
+      decode,
       signal: options.signal,
-      retry: retryOptions(deps.transport),
+      retry: retryOptions(transport),
       onStatus: options.onStatus,
-      clientOptions: deps.transport.options,
+      clientOptions: transport.options,
     });
     return watchHandle(run);
   };
