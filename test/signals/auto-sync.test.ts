@@ -16,10 +16,10 @@ describe('autoSyncIntervalMs and observe checks', () => {
       /ClientOptions.autoSyncIntervalMs must be a positive number/,
     );
     expect(() => gen.createTransport({ endpoints: 'http://127.0.0.1:1', autoSyncIntervalMs: 100 })).toThrow(
-      /needs the auto-sync layer/,
+      /needs autoSyncLayer/,
     );
     expect(() => gen.createTransport({ endpoints: 'http://127.0.0.1:1', observe: () => undefined })).toThrow(
-      /needs the observe layer/,
+      /needs observeLayer/,
     );
     const transport = gen.createTransport(
       { endpoints: 'http://127.0.0.1:1', autoSyncIntervalMs: 100 },

@@ -354,18 +354,15 @@ function checkOptions(options: ClientOptions, layers: TransportLayers): void {
   if (options.auth !== undefined && layers.auth === undefined) {
     throw new TypeError('ClientOptions.auth needs the auth layer: createTransport(options, { ...authLayer }) (createClient has it)');
   }
-  if (options.autoSyncIntervalMs !== undefined && layers.autoSync === undefined) {
-    throw new TypeError(
-      'ClientOptions.autoSyncIntervalMs needs the auto-sync layer: createTransport(options, { ...autoSyncLayer }) (createClient has it)',
-    );
+  for (const [option, name, layer] of [
+    ['autoSyncIntervalMs', 'autoSyncLayer', layers.autoSync],
+    ['observe', 'observeLayer', layers.observe],
+  ] as const) {
+    if (options[option] !== undefined && layer === undefined) {
+      throw new TypeError(`ClientOptions.${option} needs ${name}: createTransport(options, { ...${name} }) (createClient has it)`);
+    }
   }
   checkTimeout(options.autoSyncIntervalMs, 'ClientOptions.autoSyncIntervalMs');
-  if (options.observe !== undefined && typeof options.observe !== 'function') {
-    throw new TypeError('ClientOptions.observe must be a function');
-  }
-  if (options.observe !== undefined && layers.observe === undefined) {
-    throw new TypeError('ClientOptions.observe needs the observe layer: createTransport(options, { ...observeLayer }) (createClient has it)');
-  }
   checkTimeout(options.timeoutMs, 'ClientOptions.timeoutMs');
   checkTimeout(options.retry?.deadlineMs, 'ClientOptions.retry.deadlineMs');
   checkTimeout(options.retry?.initialBackoffMs, 'ClientOptions.retry.initialBackoffMs');
