@@ -102,11 +102,59 @@ export interface ClientOptions {
   liveness?: { quietMs?: number; timeoutMs?: number } | false;
   /** A watch socket silent for `intervalMs` (5000) gets a progress request; unanswered for `timeoutMs` (5000): dead. */
   watchKeepalive?: { intervalMs?: number; timeoutMs?: number };
+  /**
+   * Told about every call attempt, stream, watch reconnect, authentication and endpoint sync (see ClientEvent):
+   * the one place to count, time and trace what the client does (Prometheus, OpenTelemetry) without a
+   * dependency. Called synchronously; it must not block, and what it throws is reported as an uncaught error
+   * without touching the call.
+   */
+  observe?: (event: ClientEvent) => void;
+  /**
+   * Refresh the endpoint list from `cluster.memberList` every this many milliseconds (off by default), as Go's
+   * `AutoSyncInterval`: the client URLs of every started, voting member replace `endpoints`. A failed or empty
+   * answer keeps the list as it is. Needs the auto-sync layer (createClient has it).
+   */
+  autoSyncIntervalMs?: number;
 }
 
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * This write may be applied twice (a put of a fixed value, a delete, a txn guarded by what it changes): retry it
+   * like a read, on the next endpoint with backoff until `retry.deadlineMs`, also after a failure that may have
+   * reached a server (a reset connection, a 503, a member restarting). Off by default: a write is sent again
+   * only when it provably never reached a server. Reads ignore it.
+   */
+  idempotent?: boolean;
+}
+
+/**
+ * One thing the client did, reported to `ClientOptions.observe` when it ended:
+ * - `call`: one attempt of a unary call on one endpoint. A call retried elsewhere reports every attempt (1, 2, …;
+ *   the last one's outcome is the call's), like OpenTelemetry's one span per HTTP request sent.
+ * - `stream`: one streaming call (watch POST, lease keepalive, snapshot, election observe) on one endpoint, from
+ *   open to end; a stream that fails to open reports that attempt.
+ * - `reconnect`: one attempt to create a watch again after its stream dropped (attempt counts since the drop).
+ * - `authenticate`: one token fetched with `auth: { name, password }` (a first one or after expiry).
+ * - `sync`: one refresh of the endpoint list by `autoSyncIntervalMs`.
+ */
+export interface ClientEvent {
+  readonly type: 'call' | 'stream' | 'reconnect' | 'authenticate' | 'sync';
+  /** `kv.put`, `watch.watch`, `auth.authenticate`, `cluster.memberList`, … */
+  readonly operation: string;
+  /** The endpoint it went to ('' when the client had not picked one). */
+  readonly endpoint: string;
+  /** 1 for the first attempt; retries and reconnects count on. */
+  readonly attempt: number;
+  /** Epoch milliseconds when it started. */
+  readonly startTime: number;
+  readonly durationMs: number;
+  /** `ok`, or `error` (`error` holds what was thrown; a stream the client stopped ended `ok`). */
+  readonly outcome: 'ok' | 'error';
+  /** The gRPC code name: 'OK', 'CANCELLED', 'UNAVAILABLE' (also a connection failure), 'INTERNAL' (a malformed answer), … */
+  readonly code: string;
+  readonly error?: unknown;
 }
 
 export interface OperationDescriptor {

@@ -28,7 +28,7 @@ describe.skipIf(!etcdAvailable())('leaderElection on etcd 3.4.23', () => {
     const stop = new AbortController();
     const observing = (async () => {
       for await (const leader of watcher.leaderElection('jobs').observe({ signal: stop.signal })) {
-        seen.push(fx.gen.bytesToText(leader.value));
+        if (leader !== undefined) seen.push(fx.gen.bytesToText(leader.value));
       }
     })().catch((error: unknown) => (stop.signal.aborted ? undefined : Promise.reject(error)));
 

@@ -183,7 +183,13 @@ describe('interpretResponse', () => {
       kind: 'progress',
       revision: 12n,
     },
-    { name: 'stream-wide progress answer (-1)', r: response({ watchId: -1n }), kind: 'ignored' },
+    {
+      name: 'stream-wide progress answer (-1)',
+      r: response({ watchId: -1n, header: { revision: 9n } }),
+      kind: 'stream-progress',
+      revision: 9n,
+    },
+    { name: 'a response without a header', r: response({ watchId: 5n, header: undefined }), kind: 'ignored' },
     {
       name: 'created and canceled at once',
       r: response({ created: true, canceled: true, cancelReason: 'x' }),

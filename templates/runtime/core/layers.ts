@@ -2,9 +2,11 @@
 // `createTransport(options, { ...failoverLayer, ...streamLayer })`. `createClient` uses `clusterLayers`.
 import { readJsonStream } from '../wire/ndjson.js';
 import { createTokenSource } from './auth.js';
+import { startAutoSync } from './auto-sync.js';
 import { withFailover } from './failover.js';
 import { chooseEngine } from './engines/choose.js';
 import { createLiveness } from './liveness.js';
+import { observeStart } from './observe.js';
 import type { TransportLayers } from './transport.js';
 
 /** Fail over between endpoints: reads retried elsewhere, writes only when they provably never reached a server. */
@@ -17,6 +19,10 @@ export const streamLayer: TransportLayers = { streams: readJsonStream };
 export const livenessLayer: TransportLayers = { liveness: createLiveness };
 /** The Node engine (node:http keep-alive agents, `ClientOptions.tls`) wherever the runtime has it; fetch elsewhere. */
 export const engineLayer: TransportLayers = { engine: chooseEngine };
+/** Refresh the endpoints from the member list every `ClientOptions.autoSyncIntervalMs`. */
+export const autoSyncLayer: TransportLayers = { autoSync: startAutoSync };
+/** Report calls, streams and authentications to `ClientOptions.observe`. */
+export const observeLayer: TransportLayers = { observe: observeStart };
 /** Every layer: what a client of a cluster wants. */
 export const clusterLayers: TransportLayers = {
   failover: withFailover,
@@ -24,4 +30,6 @@ export const clusterLayers: TransportLayers = {
   streams: readJsonStream,
   liveness: createLiveness,
   engine: chooseEngine,
+  autoSync: startAutoSync,
+  observe: observeStart,
 };

@@ -17,6 +17,8 @@ import { createScope, raceSignal, type Scope } from './signals.js';
 import type { CallOptions, ClientOptions, HttpEngine, HttpResponse, OperationDescriptor, Prefix, Transport } from '../types.js';
 import type { chooseEngine } from './engines/choose.js';
 import { fetchEngineFor } from './engines/fetch.js';
+import type { observeStart, Observation } from './observe.js';
+import type { startAutoSync } from './auto-sync.js';
 
 export { prefixForVersion } from './endpoints.js';
 export type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
@@ -46,6 +48,10 @@ export interface TransportLayers {
   readonly streams?: typeof readJsonStream;
   /** Probes endpoints that calls wait on and aborts the calls when one hangs; without it calls wait for their deadline. */
   readonly liveness?: typeof createLiveness;
+  /** Refreshes the endpoints from the member list (`ClientOptions.autoSyncIntervalMs`); without it the option is refused. */
+  readonly autoSync?: typeof startAutoSync;
+  /** Reports calls, streams and authentications to `ClientOptions.observe`; without it the option is refused. */
+  readonly observe?: typeof observeStart;
 }
 
 /**
@@ -57,11 +63,12 @@ export function createTransport(options: ClientOptions, layers: TransportLayers 
 }
 
 const NO_TOKENS: TokenSource = { get: async () => undefined, invalidate: () => false };
+const UNOBSERVED: Observation = { end: () => undefined };
 
 class GatewayTransport implements Transport {
   readonly options: ClientOptions;
-  readonly endpoints: readonly string[];
-  private readonly ring: EndpointRing;
+  /** `endpoints` replaced by auto-sync; failover reads it on every attempt. */
+  private readonly ring: { endpoints: readonly string[]; current: number };
   private readonly root = new AbortController();
   private readonly postHeaders: Readonly<Record<string, string>>;
   private readonly versions = new Map<string, Promise<string>>();
@@ -77,8 +84,7 @@ class GatewayTransport implements Transport {
   ) {
     checkOptions(options, layers);
     this.options = options;
-    this.endpoints = normalizeEndpoints(options.endpoints);
-    this.ring = { endpoints: this.endpoints, current: 0 };
+    this.ring = { endpoints: normalizeEndpoints(options.endpoints), current: 0 };
     this.engine = (layers.engine ?? fetchEngineFor)(options);
     this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
     this.postHeaders = {
@@ -94,18 +100,41 @@ class GatewayTransport implements Transport {
     this.tokens =
       layers.auth?.(options.auth, (endpoint, prefix, name, password) => this.authenticate(endpoint, prefix, name, password)) ??
       NO_TOKENS;
+    if (options.autoSyncIntervalMs !== undefined) {
+      layers.autoSync?.(this, options.autoSyncIntervalMs, (endpoints) => this.replaceEndpoints(endpoints));
+    }
+  }
+
+  get endpoints(): readonly string[] {
+    return this.ring.endpoints;
+  }
+
+  /** Auto-sync found these members: new calls use them, starting on the current endpoint if it is still there. */
+  private replaceEndpoints(endpoints: readonly string[]): void {
+    const current = this.ring.endpoints[this.ring.current];
+    const kept = current === undefined ? -1 : endpoints.indexOf(current);
+    this.ring.endpoints = endpoints;
+    this.ring.current = Math.max(0, kept);
   }
 
   async unary(op: OperationDescriptor, body: unknown, options: CallOptions = {}): Promise<Record<string, unknown>> {
     const payload = JSON.stringify(body ?? {});
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const scope = this.openScope(op, timeoutMs, options.signal);
+    const plan = this.plan(op, scope, timeoutMs, options.idempotent === true);
+    let attempts = 0;
     try {
-      return await (this.layers.failover ?? oneAttempt)(this.ring, this.plan(op, scope, timeoutMs), async (attempt) => {
+      return await (this.layers.failover ?? oneAttempt)(this.ring, plan, async (attempt) => {
+        const observed = this.observe('call', op.name, attempt.endpoint, ++attempts);
         const guarded = this.guard(attempt.endpoint, scope);
         try {
           const response = await this.send(op, payload, attempt, guarded.scope);
-          return await readJsonObject(response, op, attempt.endpoint);
+          const result = await readJsonObject(response, op, attempt.endpoint);
+          observed.end();
+          return result;
+        } catch (error) {
+          observed.end(scope.signal.aborted ? scope.signal.reason : error);
+          throw error;
         } finally {
           guarded.release();
         }
@@ -128,16 +157,24 @@ class GatewayTransport implements Transport {
     // Only a per-call timeout bounds a stream: the client default would cut every long-lived watch.
     const scope = this.openScope(op, options.timeoutMs, options.signal);
     let guarded: Guarded | undefined;
+    let attempts = 0;
+    let observed: Observation | undefined; // the stream that opened, reported when it ends
+    let failure: unknown;
     try {
       const { response, endpoint } = await (this.layers.failover ?? oneAttempt)(
         this.ring,
-        this.plan(op, scope, options.timeoutMs),
+        this.plan(op, scope, options.timeoutMs, false),
         async (attempt) => {
+          const opening = this.observe('stream', op.name, attempt.endpoint, ++attempts);
           const guard = this.guard(attempt.endpoint, scope);
           try {
             const opened = await this.send(op, payload, attempt, guard.scope);
             guarded = guard;
+            observed = opening;
             return { response: opened, endpoint: attempt.endpoint };
+          } catch (error) {
+            opening.end(scope.signal.aborted ? scope.signal.reason : error, scope.signal.aborted);
+            throw error;
           } finally {
             if (guarded !== guard) guard.release();
           }
@@ -153,8 +190,10 @@ class GatewayTransport implements Transport {
         throw new EtcdConnectionError(`${op.name} stream from ${endpoint} broke`, [{ endpoint, error }], op.name);
       }
     } catch (error) {
-      throw scope.signal.aborted ? scope.signal.reason : error;
+      failure = scope.signal.aborted ? scope.signal.reason : error;
+      throw failure;
     } finally {
+      observed?.end(failure, scope.signal.aborted); // aborted before this line: the caller stopped it
       // The call's scope first: the attempt's follows it, and aborting it closes the response.
       scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: 1, operation: op.name }));
       guarded?.release();
@@ -231,6 +270,10 @@ class GatewayTransport implements Transport {
     this.forgetVersion(endpoint);
   }
 
+  private observe(type: 'call' | 'stream' | 'authenticate', operation: string, endpoint: string, attempt: number): Observation {
+    return this.layers.observe?.(this.options, type, operation, endpoint, attempt) ?? UNOBSERVED;
+  }
+
   /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */
   private openScope(op: OperationDescriptor, timeoutMs: number | undefined, signal: AbortSignal | undefined): Scope {
     checkTimeout(timeoutMs, 'timeoutMs');
@@ -240,11 +283,12 @@ class GatewayTransport implements Transport {
     });
   }
 
-  private plan(op: OperationDescriptor, scope: Scope, timeoutMs: number | undefined): FailoverPlan {
+  /** `idempotent`: the caller says this write may be applied twice, so it fails over like a read. */
+  private plan(op: OperationDescriptor, scope: Scope, timeoutMs: number | undefined, idempotent: boolean): FailoverPlan {
     const retry = this.options.retry;
     return {
       operation: op.name,
-      safety: op.safety,
+      safety: idempotent ? 'read' : op.safety,
       signal: scope.signal,
       retryDeadline: Date.now() + (retry?.deadlineMs ?? timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS),
       initialBackoffMs: retry?.initialBackoffMs ?? 50,
@@ -312,6 +356,7 @@ class GatewayTransport implements Transport {
     // Shared by every waiting call, so it is bound to the client, not to the call that started it.
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS;
     const scope = createScope([this.root.signal], timeoutMs);
+    const observed = this.observe('authenticate', AUTHENTICATE.name, endpoint, 1);
     try {
       const payload = JSON.stringify({ name, password });
       // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
@@ -319,8 +364,14 @@ class GatewayTransport implements Transport {
       const response = await this.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
       if (!isOk(response.status)) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
       const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
-      if (typeof token === 'string' && token !== '') return token;
-      throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
+      if (typeof token !== 'string' || token === '') {
+        throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
+      }
+      observed.end();
+      return token;
+    } catch (error) {
+      observed.end(error);
+      throw error;
     } finally {
       scope.dispose();
     }
@@ -387,6 +438,15 @@ function checkOptions(options: ClientOptions, layers: TransportLayers): void {
   if (options.auth !== undefined && layers.auth === undefined) {
     throw new TypeError('ClientOptions.auth needs the auth layer: createTransport(options, { ...authLayer }) (createClient has it)');
   }
+  for (const [option, name, layer] of [
+    ['autoSyncIntervalMs', 'autoSyncLayer', layers.autoSync],
+    ['observe', 'observeLayer', layers.observe],
+  ] as const) {
+    if (options[option] !== undefined && layer === undefined) {
+      throw new TypeError(`ClientOptions.${option} needs ${name}: createTransport(options, { ...${name} }) (createClient has it)`);
+    }
+  }
+  checkTimeout(options.autoSyncIntervalMs, 'ClientOptions.autoSyncIntervalMs');
   checkTimeout(options.timeoutMs, 'ClientOptions.timeoutMs');
   checkTimeout(options.retry?.deadlineMs, 'ClientOptions.retry.deadlineMs');
   checkTimeout(options.retry?.initialBackoffMs, 'ClientOptions.retry.initialBackoffMs');

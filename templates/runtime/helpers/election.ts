@@ -6,6 +6,11 @@ import { EtcdConnectionError, EtcdError } from '../errors.js';
 import { startLeaseKeeper, toBigInt, type Int64Output, type LeaseHelperApi, type LeaseKeeper } from './lease-keeper.js';
 import { createScope, sleep } from '../core/signals.js';
 import type { CallOptions } from '../types.js';
+import { createWatchEvents } from '../watch/index.js';
+import type { WatchResponseShape } from '../watch/progress.js';
+import { observeLeaders, toLeader, type ElectionKvApi, type ElectionLeader, type ObserveDeps } from './election-observe.js';
+
+export type { ElectionLeader } from './election-observe.js';
 
 interface WireLeaderKey {
   name: Uint8Array;
@@ -31,18 +36,6 @@ export interface ElectionApi {
   proclaim(request: { leader?: WireLeaderKey; value?: BytesInput }, options?: CallOptions): Promise<unknown>;
   resign(request: { leader?: WireLeaderKey }, options?: CallOptions): Promise<unknown>;
   leader(request: { name?: BytesInput }, options?: CallOptions): Promise<{ kv?: WireLeaderKv | undefined }>;
-  observe(request: { name?: BytesInput }, options?: CallOptions): AsyncIterable<{ kv?: WireLeaderKv | undefined }>;
-}
-
-/** A leader's proclamation: its election key, the value it proclaimed, its lease. */
-export interface ElectionLeader {
-  readonly key: Uint8Array;
-  readonly value: Uint8Array;
-  readonly lease: bigint;
-  /** When this leader was elected (the key's create revision). */
-  readonly createRevision: bigint;
-  /** When `value` was proclaimed (the key's mod revision). */
-  readonly modRevision: bigint;
 }
 
 /** Won leadership. `signal` aborts when it ends: the lease is lost (LeaseLostError) or resign() was called. */
@@ -60,17 +53,24 @@ export interface LeaderElection {
    * the order they joined). Aborting `signal` withdraws the candidacy. One campaign per object at a time.
    */
   campaign(value: BytesInput, options?: { signal?: AbortSignal | undefined }): Promise<Leadership>;
-  /** Changes the value the current leadership proclaims; fails when this object does not lead. */
+  /**
+   * Changes the value the current leadership proclaims. During a pending campaign the value is queued (the last
+   * one wins): it is proclaimed as soon as the campaign is won, before campaign() resolves, and the promise
+   * resolves then; it rejects with the campaign's error if the campaign fails, is aborted or resigned. Throws
+   * when this object is not campaigning at all.
+   */
   proclaim(value: BytesInput): Promise<void>;
   /** Gives up leadership (or a pending candidacy) and revokes its lease; a no-op when not campaigning. */
   resign(): Promise<void>;
   /** The current leader, or undefined when there is none. */
   leader(options?: CallOptions): Promise<ElectionLeader | undefined>;
   /**
-   * Every leader change and proclamation, starting with the current leader (if any). A dropped stream is
-   * reopened and what was already seen is skipped; it gives up after 5 failed reopens in a row.
+   * The current leader, then every change: a new leader, a proclamation, and `undefined` whenever there is no
+   * leader (the leader resigned or lost its lease and no candidate waits; also first, when there is none). A
+   * handover to a waiting candidate names the new leader directly. It reads the election's keys and watches them
+   * (surviving drops without missing a change); aborting `signal` or stopping the loop ends it.
    */
-  observe(options?: { signal?: AbortSignal | undefined }): AsyncGenerator<ElectionLeader, void, undefined>;
+  observe(options?: { signal?: AbortSignal | undefined }): AsyncGenerator<ElectionLeader | undefined, void, undefined>;
 }
 
 export interface LeaderElectionOptions {
@@ -83,20 +83,29 @@ export type LeaderElectionFactory = (name: BytesInput, options?: LeaderElectionO
 
 export interface ElectionHelperApi extends LeaseHelperApi {
   readonly election: ElectionApi;
+  /** observe reads the candidates' keys and watches them. */
+  readonly kv: ElectionKvApi;
+  readonly watch: unknown;
+  readonly decodeWatchResponse: (wire: unknown) => WatchResponseShape;
 }
 
 const DEFAULT_TTL_SECONDS = 60;
 const RETRY_DELAY_MS = 250;
-const MAX_REOPENS = 5;
 
 /** Client helper factory behind `client.leaderElection`. */
 export function createLeaderElectionFactory(api: ElectionHelperApi): LeaderElectionFactory {
-  return (name, options = {}) => new Election(api, typeof name === 'string' ? textToBytes(name) : name, options);
+  const { transport, watch, decodeWatchResponse } = api;
+  const watchEvents = createWatchEvents({ transport, watch, decodeWatchResponse });
+  const observeDeps: ObserveDeps = { kv: api.kv, watchEvents: watchEvents as ObserveDeps['watchEvents'] };
+  return (name, options = {}) =>
+    new Election(api, observeDeps, typeof name === 'string' ? textToBytes(name) : name, options);
 }
 
 interface Candidacy {
   readonly keeper: LeaseKeeper;
   leaderKey: WireLeaderKey | undefined;
+  /** A value proclaimed while the campaign was pending, and the proclaim() calls waiting for it. */
+  queued: { value: BytesInput; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | undefined;
 }
 
 class Election implements LeaderElection {
@@ -104,6 +113,7 @@ class Election implements LeaderElection {
 
   constructor(
     private readonly api: ElectionHelperApi,
+    private readonly observeDeps: ObserveDeps,
     readonly name: Uint8Array,
     private readonly options: LeaderElectionOptions,
   ) {}
@@ -112,7 +122,7 @@ class Election implements LeaderElection {
     if (this.current !== undefined) throw new Error(`election ${this.label()}: already campaigning; resign() first`);
     options.signal?.throwIfAborted();
     const keeper = await startLeaseKeeper(this.api, { ttl: this.options.ttl ?? DEFAULT_TTL_SECONDS });
-    const candidacy: Candidacy = { keeper, leaderKey: undefined };
+    const candidacy: Candidacy = { keeper, leaderKey: undefined, queued: undefined };
     this.current = candidacy;
     void keeper.lost.then(() => this.forget(candidacy));
     const scope = createScope([options.signal, keeper.signal]);
@@ -121,26 +131,52 @@ class Election implements LeaderElection {
       const { leader } = await retryUnavailable(() => this.api.election.campaign(request, { signal: scope.signal }), scope.signal);
       if (leader === undefined) throw new EtcdError(`election.campaign answered no leader key`, { code: 2 });
       candidacy.leaderKey = leader;
+      await this.proclaimQueued(candidacy, leader);
       return { key: leader.key, lease: keeper.id, createRevision: toBigInt(leader.rev), signal: keeper.signal };
     } catch (error) {
       this.forget(candidacy);
       await keeper.revoke().catch(() => undefined);
-      throw scope.signal.aborted ? scope.signal.reason : error;
+      const reason = scope.signal.aborted ? scope.signal.reason : error;
+      rejectQueued(candidacy, reason);
+      throw reason;
     } finally {
       scope.dispose();
     }
   }
 
   async proclaim(value: BytesInput): Promise<void> {
-    const leader = this.current?.leaderKey;
-    if (leader === undefined) throw new Error(`election ${this.label()}: proclaim() needs a won campaign`);
-    await this.api.election.proclaim({ leader, value });
+    const candidacy = this.current;
+    if (candidacy === undefined) throw new Error(`election ${this.label()}: proclaim() needs a won campaign`);
+    const leader = candidacy.leaderKey;
+    if (leader !== undefined) {
+      await this.api.election.proclaim({ leader, value });
+      return;
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiters = candidacy.queued?.waiters ?? [];
+      waiters.push({ resolve, reject });
+      candidacy.queued = { value, waiters };
+    });
+  }
+
+  /** Proclaims what was queued during the campaign (a failure rejects the queued calls, not the campaign). */
+  private async proclaimQueued(candidacy: Candidacy, leader: WireLeaderKey): Promise<void> {
+    const queued = candidacy.queued;
+    if (queued === undefined) return;
+    candidacy.queued = undefined;
+    try {
+      await this.api.election.proclaim({ leader, value: queued.value });
+      for (const waiter of queued.waiters) waiter.resolve();
+    } catch (error) {
+      for (const waiter of queued.waiters) waiter.reject(error);
+    }
   }
 
   async resign(): Promise<void> {
     const candidacy = this.current;
     if (candidacy === undefined) return;
     this.forget(candidacy);
+    rejectQueued(candidacy, new Error(`election ${this.label()}: resigned before the campaign was won`));
     // Revoking the lease deletes the election key as well; resigning first just hands over without waiting on it.
     if (candidacy.leaderKey !== undefined) {
       await this.api.election.resign({ leader: candidacy.leaderKey }).catch(() => undefined);
@@ -158,34 +194,8 @@ class Election implements LeaderElection {
     }
   }
 
-  async *observe(options: { signal?: AbortSignal | undefined } = {}): AsyncGenerator<ElectionLeader, void, undefined> {
-    const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
-    let seen: bigint | undefined;
-    for (let failures = 0; ; ) {
-      try {
-        let received = false;
-        for await (const { kv } of this.api.election.observe({ name: this.name }, callOptions)) {
-          received = true;
-          if (kv === undefined) continue;
-          const leader = toLeader(kv);
-          failures = 0;
-          if (seen !== undefined && leader.modRevision <= seen) continue;
-          seen = leader.modRevision;
-          yield leader;
-        }
-        if (++failures > MAX_REOPENS) return; // the server keeps ending the stream
-        // etcd 3.4 answers an expired token on Observe with an empty 200 stream: re-authenticate before reopening.
-        if (!received) await this.dropToken(options.signal);
-      } catch (error) {
-        if (options.signal?.aborted || !isUnavailable(error) || ++failures > MAX_REOPENS) throw error;
-      }
-      await sleep(RETRY_DELAY_MS * 2 ** Math.min(failures, 3), options.signal ?? new AbortController().signal);
-    }
-  }
-
-  private async dropToken(signal: AbortSignal | undefined): Promise<void> {
-    const token = await this.api.transport.token(undefined, signal).catch(() => undefined);
-    if (token !== undefined) this.api.transport.invalidateToken(token);
+  observe(options: { signal?: AbortSignal | undefined } = {}): AsyncGenerator<ElectionLeader | undefined, void, undefined> {
+    return observeLeaders(this.observeDeps, this.name, options.signal);
   }
 
   private forget(candidacy: Candidacy): void {
@@ -197,14 +207,10 @@ class Election implements LeaderElection {
   }
 }
 
-function toLeader(kv: WireLeaderKv): ElectionLeader {
-  return {
-    key: kv.key,
-    value: kv.value,
-    lease: toBigInt(kv.lease),
-    createRevision: toBigInt(kv.createRevision),
-    modRevision: toBigInt(kv.modRevision),
-  };
+function rejectQueued(candidacy: Candidacy, reason: unknown): void {
+  const queued = candidacy.queued;
+  candidacy.queued = undefined;
+  for (const waiter of queued?.waiters ?? []) waiter.reject(reason);
 }
 
 function isUnavailable(error: unknown): boolean {

@@ -16,6 +16,11 @@ export interface WatchChannel {
   readonly kind: 'post' | 'websocket';
   /** The next response (`result` object, still wire JSON) of this watch; rejects once the stream is gone. */
   next(): Promise<Record<string, unknown>>;
+  /**
+   * Sends a progress request whose answer (a response with watch ID -1 and a header) comes through next() in order
+   * with the watch's other responses. False when this channel cannot send one (a POST, whose body is sent).
+   */
+  requestProgress(): boolean;
   /** Cancels the watch on the server; idempotent. Aborting the channel's signal does the same. */
   close(): void;
 }
@@ -32,7 +37,7 @@ export function closedByClient(): EtcdError {
  */
 export async function openPostChannel(
   transport: Transport,
-  request: Record<string, unknown>,
+  request: Record<string, unknown> | readonly Record<string, unknown>[],
   endpoint: string,
   signal: AbortSignal,
 ): Promise<WatchChannel> {
@@ -50,6 +55,7 @@ export async function openPostChannel(
       if (done) throw new EtcdConnectionError('the watch stream ended', [], WATCH_OPERATION.name);
       return value;
     },
+    requestProgress: () => false,
     close() {
       if (closed) return;
       closed = true;

@@ -37,13 +37,31 @@ export class WatchHub {
     else transport.closed.addEventListener('abort', closeAll, { once: true });
   }
 
+  /** How many endpoints the client has (a watch that failed on this many in a row is disconnected). */
+  get endpointCount(): number {
+    return this.transport.endpoints.length;
+  }
+
+  /** The endpoint the next watch opens on. */
+  get currentEndpoint(): string {
+    const endpoints = this.transport.endpoints;
+    return endpoints[this.current % endpoints.length] ?? '';
+  }
+
   /** Aborted when the client closes. */
   get closed(): AbortSignal {
     return this.transport.closed;
   }
 
-  /** Opens a watch; `build` makes its wire create request (with a client-chosen ID on a shared socket). */
-  async open(build: (watchId?: number) => Record<string, unknown>, signal: AbortSignal): Promise<WatchChannel> {
+  /**
+   * Opens a watch; `build` makes its wire create request (with a client-chosen ID on a shared socket). A POST
+   * body also carries what `trailer` returns (requests that can only travel with the create there).
+   */
+  async open(
+    build: (watchId?: number) => Record<string, unknown>,
+    signal: AbortSignal,
+    trailer: () => readonly Record<string, unknown>[] = () => [],
+  ): Promise<WatchChannel> {
     const endpoints = this.transport.endpoints;
     const endpoint = endpoints[this.current % endpoints.length] ?? '';
     try {
@@ -51,7 +69,7 @@ export class WatchHub {
         const socket = await this.socketFor(endpoint, this.WebSocket, signal);
         return socket.watch(build, signal);
       }
-      return await openPostChannel(this.transport, build(undefined), endpoint, signal);
+      return await openPostChannel(this.transport, [build(undefined), ...trailer()], endpoint, signal);
     } catch (error) {
       if (!signal.aborted && !isEtcdAnswer(error)) this.failed(endpoint);
       throw error;

@@ -3,28 +3,49 @@
 // (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
 // revision, so no event is lost or repeated; the events of one revision always come together, in order.
 import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
-import { createScope, sleep } from '../core/signals.js';
 import type { Transport } from '../types.js';
-import type { WatchChannel } from './channel.js';
+import { closedByClient } from './channel.js';
 import { WatchHub } from './hub.js';
-import {
-  FragmentAssembler,
-  ResumeCursor,
-  interpretResponse,
-  splitByRevision,
-  type WatchResponseShape,
-} from './progress.js';
-import { createRequest, watchTarget, type WatchEventsOptions, type WatchTarget } from './request.js';
-import { WatchRetry, type WatchRetryOptions } from './retry.js';
+import type { WatchResponseShape } from './progress.js';
+import { watchTarget, type WatchEventsOptions } from './request.js';
+import type { WatchRetryOptions } from './retry.js';
+import { WatchRun, type EventOf, type WatchStatus } from './run.js';
 
 export type { WatchEventsOptions, WatchFilter } from './request.js';
+export type { WatchStatus, WatchStatusListener } from './run.js';
+
+/**
+ * A running watch: an async generator of its events, plus the signals around it. Nothing is sent until the
+ * iteration starts or `created` (or `requestProgress()`) is first read; from then on the server holds the watch
+ * until the loop stops, `return()` is called or `signal` aborts.
+ */
+export interface Watch<E> extends AsyncGenerator<E, void, undefined> {
+  /**
+   * Resolves with the store's revision when the server first created the watch (starting it if needed); rejects
+   * with the error that ended the watch before that. A watch from "now" (no `startRevision`) delivers every
+   * write that starts after `created` resolved, through whichever member, and nothing at or before that revision.
+   */
+  readonly created: Promise<bigint>;
+  /** `connecting`, `connected` or `disconnected` (see `onStatus`). */
+  readonly status: WatchStatus;
+  /**
+   * Sends a progress request on the watch's stream and resolves with the store's revision in the answer. The
+   * answer comes in order with the watch's responses, so it resolves only once every event the server sent
+   * before it was yielded: keep iterating while you wait. etcd 3.4 answers without waiting for events still on
+   * their way from the store, so treat the revision as "the server was at least here", not as a resume point. On
+   * a shared websocket the request travels on the socket; a POST cannot take it after the create, so the watch is
+   * created again from where it stands with the request in its body (no event is lost or repeated). A drop before
+   * the answer sends it again on the next stream.
+   */
+  requestProgress(options?: { signal?: AbortSignal | undefined }): Promise<bigint>;
+}
 
 /**
  * Watches `key` (or a range, or a prefix) and yields each event. Stopping the loop or aborting `signal` cancels
  * the watch on the server. Throws WatchCompactedError when the start revision (or, after a long outage, the
  * resume revision) was compacted, and EtcdError for a final answer such as PERMISSION_DENIED.
  */
-export type WatchEvents<E> = (options: WatchEventsOptions) => AsyncGenerator<E, void, undefined>;
+export type WatchEvents<E> = (options: WatchEventsOptions) => Watch<E>;
 
 export interface WatchEventsDeps<R extends WatchResponseShape> {
   readonly transport: Transport;
@@ -34,11 +55,10 @@ export interface WatchEventsDeps<R extends WatchResponseShape> {
   readonly decodeWatchResponse: (wire: unknown) => R;
 }
 
-type EventOf<R extends WatchResponseShape> = R['events'][number];
-
 const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
 
-/** One hub per transport, created on first use (a client that never watches opens nothing); namespaces share it. */
+/** One hub per transport, created on first use (a client that never watches opens nothing); namespaces and the
+ * helpers (election observe) share it. */
 const hubs = new WeakMap<Transport, WatchHub>();
 
 function hubFor(transport: Transport): WatchHub {
@@ -51,6 +71,9 @@ export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEvent
   return (options) => {
     const keyspace = deps.transport.keyspace;
     let target = watchTarget(options);
+    if (options.onStatus !== undefined && typeof options.onStatus !== 'function') {
+      throw new TypeError('watchEvents: onStatus must be a function');
+    }
     let decode = deps.decodeWatchResponse;
     if (keyspace !== undefined) {
       // A namespace's watch runs on the root transport's sockets: keys go in prefixed and come out stripped.
@@ -59,62 +82,104 @@ export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEvent
       decode = (wire) => deps.decodeWatchResponse(stripWatchResponse(prefix, wire));
     }
     const transport = keyspace?.root ?? deps.transport;
-    return runWatch(hubFor(transport), target, decode, options.signal, retryOptions(transport));
+    const run = new WatchRun({
+      hub: hubFor(transport),
+      target,
+      decode,
+      signal: options.signal,
+      retry: retryOptions(transport),
+      onStatus: options.onStatus,
+      clientOptions: transport.options,
+    });
+    return watchHandle(run);
   };
 }
 
-async function* runWatch<R extends WatchResponseShape>(
-  hub: WatchHub,
-  target: WatchTarget,
-  decode: (wire: unknown) => R,
-  userSignal: AbortSignal | undefined,
-  retryOptions: WatchRetryOptions,
-): AsyncGenerator<EventOf<R>, void, undefined> {
-  const scope = createScope([userSignal, hub.closed]);
-  const cursor = new ResumeCursor(target.startRevision);
-  const retry = new WatchRetry(retryOptions);
-  try {
-    for (;;) {
-      let channel: WatchChannel | undefined;
-      let failure: unknown;
-      try {
-        channel = await hub.open((id) => createRequest(target, cursor.startRevision, id), scope.signal);
-        const assembler = new FragmentAssembler<R>();
-        for (;;) {
-          const whole = assembler.push(decode(await channel.next()));
-          if (whole === undefined) continue;
-          const step = interpretResponse<EventOf<R>>(whole, channel);
-          if (step.kind === 'canceled') throw step.error;
-          if (step.kind === 'created') {
-            cursor.created(step.revision);
-            retry.created();
-          } else if (step.kind === 'progress') {
-            cursor.progressed(step.revision);
-            retry.healthy();
-          } else if (step.kind === 'events') {
-            for (const revision of splitByRevision(cursor.fresh(step.events))) {
-              for (const event of revision) {
-                yield event;
-                scope.signal.throwIfAborted();
-              }
-              cursor.delivered(revision);
-            }
-            retry.healthy();
-          }
-        }
-      } catch (error) {
-        failure = error;
-      } finally {
-        channel?.close();
+/**
+ * The generator the caller holds. Its first step may have been pulled already (by `created` or
+ * `requestProgress()`, so that the watch runs before anyone iterates); stopping it stops the run even then.
+ */
+function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<EventOf<R>> {
+  const engine = run.events();
+  let started = false;
+  let stopped = false; // return() was called: nothing starts any more
+  let pulled: Promise<IteratorResult<EventOf<R>, void>> | undefined;
+  const pull = (): Promise<IteratorResult<EventOf<R>, void>> => {
+    started = true;
+    return engine.next();
+  };
+  const start = (): void => {
+    if (started || stopped) return;
+    pulled = pull();
+    pulled.catch(() => undefined); // handed to the first next(), which reports it
+  };
+  async function* iterate(): AsyncGenerator<EventOf<R>, void, undefined> {
+    try {
+      for (;;) {
+        const step = pulled ?? pull();
+        pulled = undefined;
+        const { done, value } = await step;
+        if (done === true) return;
+        yield value;
       }
-      scope.signal.throwIfAborted();
-      const next = retry.after(failure); // throws when the watch must end
-      if (next.reauthenticate && (channel === undefined || !hub.reauthenticate(channel))) throw failure;
-      await sleep(next.delayMs, scope.signal);
+    } finally {
+      run.stop(closedByClient());
+      await engine.return(undefined).catch(() => undefined);
     }
-  } finally {
-    scope.dispose();
   }
+  const handle = iterate();
+  const returnHandle = handle.return.bind(handle);
+  return Object.defineProperties(handle, {
+    created: {
+      get: () => {
+        start();
+        return run.created;
+      },
+    },
+    status: { get: () => run.status },
+    requestProgress: {
+      value: (options: { signal?: AbortSignal | undefined } = {}) => {
+        start();
+        return run.requestProgress(options.signal);
+      },
+    },
+    // Stops the run first: a next() still waiting for an event then rejects (CANCELLED) instead of holding
+    // return() back, and a handle never iterated (whose finally never runs) stops a run `created` started.
+    return: {
+      value: async (value: void) => {
+        stopped = true;
+        run.stop(closedByClient());
+        if (pulled !== undefined) {
+          await pulled.catch(() => undefined);
+          pulled = undefined;
+        }
+        return returnHandle(value);
+      },
+    },
+  }) as Watch<EventOf<R>>;
+}
+
+/**
+ * The same watch with each event passed through `map` (a namespace strips its prefix this way): `created`,
+ * `status` and `requestProgress()` are the watch's own, and stopping either generator stops the watch.
+ */
+export function mapWatch<E, F>(watch: Watch<E>, map: (event: E) => F): Watch<F> {
+  async function* mapped(): AsyncGenerator<F, void, undefined> {
+    for await (const event of watch) yield map(event);
+  }
+  const handle = mapped();
+  const returnMapped = handle.return.bind(handle);
+  return Object.defineProperties(handle, {
+    created: { get: () => watch.created },
+    status: { get: () => watch.status },
+    requestProgress: { value: (options?: { signal?: AbortSignal | undefined }) => watch.requestProgress(options) },
+    return: {
+      value: async (value: void) => {
+        await watch.return();
+        return returnMapped(value);
+      },
+    },
+  }) as Watch<F>;
 }
 
 function retryOptions(transport: Transport): WatchRetryOptions {

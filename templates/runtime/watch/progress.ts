@@ -110,7 +110,12 @@ export type WatchStep<E> =
   | { readonly kind: 'events'; readonly events: readonly E[] }
   | { readonly kind: 'progress'; readonly revision: bigint }
   | { readonly kind: 'canceled'; readonly error: EtcdError }
-  /** A progress answer for the whole stream (watch ID -1): liveness only, see ResumeCursor. */
+  /**
+   * The answer to a progress request (watch ID -1): the store's revision when the server answered. Not a resume
+   * point: etcd 3.4 sends it without waiting for events still on their way (see requestProgress()).
+   */
+  | { readonly kind: 'stream-progress'; readonly revision: bigint }
+  /** A response without a header: nothing to act on. */
   | { readonly kind: 'ignored' };
 
 /** The meaning of one whole (reassembled) response of one watch. */
@@ -122,7 +127,8 @@ export function interpretResponse<E extends WatchEventShape>(
   const revision = toBigInt(response.header?.revision ?? 0n);
   if (response.created) return { kind: 'created', revision };
   if (response.events.length > 0) return { kind: 'events', events: response.events };
-  if (toBigInt(response.watchId) === -1n || response.header === undefined) return { kind: 'ignored' };
+  if (response.header === undefined) return { kind: 'ignored' };
+  if (toBigInt(response.watchId) === -1n) return { kind: 'stream-progress', revision };
   return { kind: 'progress', revision };
 }
 

@@ -1,6 +1,7 @@
 // What `watchEvents` is asked for, checked once, and the wire create request built from it for each (re)start.
 import { encodeBytes, prefixRangeEnd } from '../wire/bytes.js';
 import { encodeInt64, type Int64Input } from '../wire/int64.js';
+import type { WatchStatusListener } from './run.js';
 
 export type WatchFilter = 'NOPUT' | 'NODELETE';
 
@@ -27,6 +28,11 @@ export interface WatchEventsOptions {
   fragment?: boolean | undefined;
   /** Aborting it ends the iteration (it throws the signal's reason) and cancels the watch on the server. */
   signal?: AbortSignal | undefined;
+  /**
+   * Called when the watch's status changes: `connected` once created (again), `disconnected` when creating it
+   * again failed on every endpoint in a row; the watch goes on trying either way. See `Watch.status`.
+   */
+  onStatus?: WatchStatusListener | undefined;
 }
 
 /** A checked watch: the wire fields of its create request, except the start revision and watch ID. */

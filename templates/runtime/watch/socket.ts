@@ -42,6 +42,11 @@ export class WatchSocket {
   /** Channels whose create has not been answered yet, in the order the creates were sent. */
   private readonly pendingCreates: SocketChannel[] = [];
   private nextWatchId = 1;
+  /**
+   * Progress requests sent and not answered yet, oldest first: the channel that asked (it gets the answer) or
+   * null for a keepalive probe. The server answers each with one stream-wide response (watch ID -1), in order.
+   */
+  private readonly progressAsked: (SocketChannel | null)[] = [];
   private lastFrameAt = Date.now();
   private pingSentAt: number | undefined;
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
@@ -90,6 +95,13 @@ export class WatchSocket {
     return channel;
   }
 
+  /** Sends a progress request whose answer (watch ID -1) goes to `channel`, in order with its other responses. */
+  requestProgress(channel: SocketChannel): void {
+    if (this.state !== 'open') return; // the channel fails with the socket, and the watch asks again on the next one
+    this.progressAsked.push(channel);
+    this.send({ progress_request: {} });
+  }
+
   /** A channel is done: cancel its watch unless the server already did; an unused socket closes soon. */
   release(channel: SocketChannel): void {
     if (this.channels.get(channel.id) !== channel) return;
@@ -115,6 +127,7 @@ export class WatchSocket {
     const channels = [...this.channels.values(), ...this.pendingCreates];
     this.channels.clear();
     this.pendingCreates.length = 0;
+    this.progressAsked.length = 0;
     for (const channel of channels) channel.fail(error);
     this.init.onClosed(this, abnormal);
   }
@@ -147,6 +160,7 @@ export class WatchSocket {
       this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
     } else if (this.channels.size > 0 && now - this.lastFrameAt >= intervalMs) {
       this.pingSentAt = now;
+      this.progressAsked.push(null);
       this.send({ progress_request: {} });
     }
   }
@@ -175,6 +189,13 @@ export class WatchSocket {
       return;
     }
     if (id !== '-1') this.channels.get(id)?.deliver(result);
+    else if (result['header'] !== undefined) this.progressAnswered(result);
+  }
+
+  /** A stream-wide progress answer: to the channel whose request it answers, if that one still runs. */
+  private progressAnswered(result: Record<string, unknown>): void {
+    const asker = this.progressAsked.shift();
+    if (asker !== null && asker !== undefined && this.channels.get(asker.id) === asker) asker.deliver(result);
   }
 
   private send(request: Record<string, unknown>): void {
@@ -219,6 +240,13 @@ class SocketChannel implements WatchChannel {
     this.endpoint = socket.endpoint;
     this.token = socket.token;
     signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Asks the server for a progress answer on this channel (the socket routes it here). */
+  requestProgress(): boolean {
+    if (this.released || this.failure !== undefined) return false;
+    this.socket.requestProgress(this);
+    return true;
   }
 
   deliver(result: Record<string, unknown>): void {

@@ -1,0 +1,280 @@
+// One watch of `watchEvents`: the loop that creates it (again after every drop) and yields its events, and the
+// signals around that loop: when the server created the watch, whether it can reach a member, progress requests.
+import { observeStart, type Observation } from '../core/observe.js';
+import { createScope, raceSignal, sleep, type Scope } from '../core/signals.js';
+import type { ClientOptions } from '../types.js';
+import { WATCH_OPERATION, type WatchChannel } from './channel.js';
+import type { WatchHub } from './hub.js';
+import {
+  FragmentAssembler,
+  ResumeCursor,
+  interpretResponse,
+  splitByRevision,
+  type WatchResponseShape,
+} from './progress.js';
+import { createRequest, type WatchTarget } from './request.js';
+import { classifyFailure, WatchRetry, type WatchRetryOptions } from './retry.js';
+
+/**
+ * Where a watch stands: `connecting` until the server first created it, `connected` while it is created on a
+ * member, `disconnected` once it lost its stream and creating it again failed on every endpoint in a row (it
+ * keeps trying: the next creation makes it `connected` again, and no event is lost in between).
+ */
+export type WatchStatus = 'connecting' | 'connected' | 'disconnected';
+
+/** Called on every status change; `error` is the last failure for `disconnected`. */
+export type WatchStatusListener = (status: WatchStatus, error?: unknown) => void;
+
+export type EventOf<R extends WatchResponseShape> = R['events'][number];
+
+export interface WatchRunInit<R extends WatchResponseShape> {
+  readonly hub: WatchHub;
+  readonly target: WatchTarget;
+  readonly decode: (wire: unknown) => R;
+  readonly signal: AbortSignal | undefined;
+  readonly retry: WatchRetryOptions;
+  readonly onStatus: WatchStatusListener | undefined;
+  /** Where reconnects are reported (`observe`). */
+  readonly clientOptions: ClientOptions;
+}
+
+/** One channel's try: where it got, and the reconnect it reports (after a drop). */
+interface Attempt {
+  channel?: WatchChannel;
+  created: boolean;
+  readonly reconnect: Observation | undefined;
+}
+
+export class WatchRun<R extends WatchResponseShape> {
+  private currentStatus: WatchStatus = 'connecting';
+  /** Settles once: the revision of the first creation, or the error that ended the watch before it. */
+  readonly created: Promise<bigint>;
+  private settleCreated!: { resolve: (revision: bigint) => void; reject: (error: unknown) => void };
+  private readonly scope: Scope;
+  private readonly cursor: ResumeCursor;
+  private readonly retry: WatchRetry;
+  private readonly progress = new ProgressRequests();
+  /** The channel the watch is created on right now. */
+  private channel: WatchChannel | undefined;
+  /** The current channel was closed to send a progress request with a new create (a POST). */
+  private restarting = false;
+  /** Failed attempts to create the watch since it was last created. */
+  private failedOpens = 0;
+  private everCreated = false;
+  /** Attempts to create the watch again since its stream dropped. */
+  private reconnects = 0;
+
+  constructor(private readonly init: WatchRunInit<R>) {
+    this.scope = createScope([init.signal, init.hub.closed]);
+    this.cursor = new ResumeCursor(init.target.startRevision);
+    this.retry = new WatchRetry(init.retry);
+    this.created = new Promise((resolve, reject) => (this.settleCreated = { resolve, reject }));
+    this.created.catch(() => undefined); // the iteration throws the same error
+  }
+
+  get status(): WatchStatus {
+    return this.currentStatus;
+  }
+
+  /** Ends the watch (closing its channel); the iteration then throws `reason`, and so do `created` and progress. */
+  stop(reason: unknown): void {
+    this.scope.abort(reason);
+    this.ended(reason);
+  }
+
+  /**
+   * Asks the server for a progress answer: resolves with the store's revision when it answered, once every
+   * response that came before the answer has been handled (so every event before it was yielded).
+   */
+  requestProgress(signal?: AbortSignal): Promise<bigint> {
+    if (this.end !== undefined) return Promise.reject(this.end.error);
+    const answer = this.progress.add();
+    if (this.channel !== undefined && !this.restarting) this.sendProgress(this.channel);
+    return signal === undefined ? answer : raceSignal(answer, signal);
+  }
+
+  /** The events, created again from where it stands after every drop, until the watch ends. */
+  async *events(): AsyncGenerator<EventOf<R>, void, undefined> {
+    try {
+      for (let recreated = false; ; ) {
+        const dropped = this.everCreated && !recreated; // a POST closed for a progress request did not drop
+        const attempt: Attempt = { created: false, reconnect: dropped ? this.observeReconnect() : undefined };
+        recreated = false;
+        let failure: unknown;
+        try {
+          yield* this.attempt(attempt);
+        } catch (error) {
+          failure = error;
+          if (!attempt.created) attempt.reconnect?.end(error, this.scope.signal.aborted);
+        } finally {
+          attempt.channel?.close();
+          if (this.channel === attempt.channel) this.channel = undefined;
+          this.progress.lost();
+        }
+        this.scope.signal.throwIfAborted();
+        if (this.restarting) {
+          this.restarting = false; // a POST closed to carry a progress request: create it again at once
+          recreated = true;
+          continue;
+        }
+        if (!attempt.created) this.openFailed(failure);
+        const next = this.retry.after(failure); // throws when the watch must end
+        if (next.reauthenticate && (attempt.channel === undefined || !this.init.hub.reauthenticate(attempt.channel)))
+          throw failure;
+        await sleep(next.delayMs, this.scope.signal);
+      }
+    } catch (error) {
+      this.ended(error);
+      throw error;
+    } finally {
+      this.scope.dispose();
+    }
+  }
+
+  /** Why the watch ended, once it has: what `created` and progress requests reject with from then on. */
+  private end: { readonly error: unknown } | undefined;
+
+  private ended(error: unknown): void {
+    this.end ??= { error };
+    this.settleCreated.reject(error); // a no-op once created
+    this.progress.fail(error);
+  }
+
+  /** One channel: create the watch on it and yield its events until it breaks (it always ends by throwing). */
+  private async *attempt(attempt: Attempt): AsyncGenerator<EventOf<R>> {
+    const { hub, target, decode } = this.init;
+    const channel = await hub.open(
+      (id) => createRequest(target, this.cursor.startRevision, id),
+      this.scope.signal,
+      () => this.progressTrailer(),
+    );
+    attempt.channel = channel;
+    const assembler = new FragmentAssembler<R>();
+    for (;;) {
+      const whole = assembler.push(decode(await channel.next()));
+      if (whole === undefined) continue;
+      const step = interpretResponse<EventOf<R>>(whole, channel);
+      if (step.kind === 'canceled') throw step.error;
+      if (step.kind === 'created') {
+        attempt.created = true;
+        attempt.reconnect?.end();
+        this.onCreated(channel, step.revision);
+      } else if (step.kind === 'progress') {
+        this.cursor.progressed(step.revision);
+        this.retry.healthy();
+      } else if (step.kind === 'stream-progress') {
+        this.progress.answered(step.revision);
+      } else if (step.kind === 'events') {
+        for (const revision of splitByRevision(this.cursor.fresh(step.events))) {
+          for (const event of revision) {
+            yield event;
+            this.scope.signal.throwIfAborted();
+          }
+          this.cursor.delivered(revision);
+        }
+        this.retry.healthy();
+      }
+    }
+  }
+
+  private observeReconnect(): Observation {
+    const { hub, clientOptions } = this.init;
+    return observeStart(clientOptions, 'reconnect', WATCH_OPERATION.name, hub.currentEndpoint, ++this.reconnects);
+  }
+
+  private onCreated(channel: WatchChannel, revision: bigint): void {
+    this.everCreated = true;
+    this.reconnects = 0;
+    this.cursor.created(revision);
+    this.retry.created();
+    this.failedOpens = 0;
+    this.channel = channel;
+    this.settleCreated.resolve(revision);
+    this.setStatus('connected');
+    if (this.progress.wanted) this.sendProgress(channel);
+  }
+
+  /** A shared socket takes the request at once; a POST is closed and created again with it in the body. */
+  private sendProgress(channel: WatchChannel): void {
+    if (channel.requestProgress()) {
+      this.progress.sent();
+    } else {
+      this.restarting = true;
+      channel.close();
+    }
+  }
+
+  /** What a new POST carries after its create request: a progress request, when one waits. */
+  private progressTrailer(): readonly Record<string, unknown>[] {
+    if (!this.progress.wanted) return [];
+    this.progress.sent();
+    return [{ progress_request: {} }];
+  }
+
+  /** Only failures to reach a member count (an answer such as an expired token says a member is there). */
+  private openFailed(failure: unknown): void {
+    if (classifyFailure(failure) !== 'retry') return;
+    this.failedOpens += 1;
+    if (this.failedOpens >= Math.max(1, this.init.hub.endpointCount)) this.setStatus('disconnected', failure);
+  }
+
+  private setStatus(status: WatchStatus, error?: unknown): void {
+    if (this.currentStatus === status) return;
+    this.currentStatus = status;
+    const listener = this.init.onStatus;
+    if (listener === undefined) return;
+    try {
+      if (error === undefined) listener(status);
+      else listener(status, error);
+    } catch (thrown) {
+      queueMicrotask(() => {
+        throw thrown; // a listener's bug surfaces as an uncaught error; the watch goes on
+      });
+    }
+  }
+}
+
+interface Waiter {
+  readonly resolve: (revision: bigint) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Progress requests in flight. Each request sent answers the callers that asked before it was sent (one batch);
+ * answers come in the order of the requests. A channel that breaks loses its unanswered requests: they are
+ * asked again on the next one.
+ */
+class ProgressRequests {
+  private waiting: Waiter[] = [];
+  private inFlight: Waiter[][] = [];
+
+  add(): Promise<bigint> {
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  get wanted(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /** A request for everyone waiting has been sent. */
+  sent(): void {
+    if (this.waiting.length === 0) return;
+    this.inFlight.push(this.waiting);
+    this.waiting = [];
+  }
+
+  answered(revision: bigint): void {
+    for (const waiter of this.inFlight.shift() ?? []) waiter.resolve(revision);
+  }
+
+  lost(): void {
+    this.waiting = [...this.inFlight.flat(), ...this.waiting];
+    this.inFlight = [];
+  }
+
+  fail(error: unknown): void {
+    for (const waiter of [...this.inFlight.flat(), ...this.waiting]) waiter.reject(error);
+    this.inFlight = [];
+    this.waiting = [];
+  }
+}

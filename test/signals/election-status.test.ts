@@ -1,0 +1,103 @@
+// Election status against a real etcd 3.4.23: observe() names every leader and says "no leader" (undefined) when
+// the leader resigns or loses its lease with nobody waiting, and a proclaim() during a pending campaign is
+// queued: proclaimed once the campaign is won, before campaign() resolves.
+import { describe, expect, it } from 'vitest';
+import { etcdAvailable } from '../helpers/etcd.js';
+import { useEtcd } from '../helpers/fixture.js';
+import { eventually, sleep, within } from '../watch/helpers.js';
+
+describe.skipIf(!etcdAvailable())('election status on etcd 3.4.23', () => {
+  const fx = useEtcd();
+
+  /** Observes `name` from a client of its own; `seen` holds each report ('-' for no leader). */
+  function observe(name: string) {
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const done = (async () => {
+      for await (const leader of fx.newClient().leaderElection(name).observe({ signal: stop.signal })) {
+        seen.push(leader === undefined ? '-' : fx.gen.bytesToText(leader.value));
+      }
+    })().catch((error: unknown) => (stop.signal.aborted ? undefined : Promise.reject(error)));
+    const until = (n: number) => eventually(async () => seen.length, (length) => length >= n, 10_000);
+    return { seen, until, stop: () => (stop.abort(), done) };
+  }
+
+  it('reports no leader first, each leader, and no leader after a resignation and after a revoked lease', async () => {
+    const observer = observe('status');
+    await observer.until(1);
+    const a = fx.newClient().leaderElection('status', { ttl: 5 });
+    await a.campaign('a1');
+    await observer.until(2);
+    await a.proclaim('a2');
+    await observer.until(3);
+    await a.resign();
+    await observer.until(4);
+    const b = fx.newClient().leaderElection('status', { ttl: 5 });
+    const won = await b.campaign('b1');
+    await observer.until(5);
+    await fx.client.lease.revoke({ ID: won.lease }); // the lease is lost, not resigned
+    await observer.until(6);
+    await sleep(200);
+    await observer.stop();
+    expect(observer.seen).toEqual(['-', 'a1', 'a2', '-', 'b1', '-']);
+  }, 30_000);
+
+  it('reports no leader when the leader lease expires, and a handover names the next leader directly', async () => {
+    const observer = observe('expiry');
+    await observer.until(1);
+    const holder = fx.gen.createClient({ endpoints: fx.etcd.url });
+    await holder.leaderElection('expiry', { ttl: 2 }).campaign('first');
+    const next = fx.newClient().leaderElection('expiry', { ttl: 5 });
+    const nextWon = next.campaign('second');
+    await observer.until(2);
+    holder.close(); // its keeper stops: the lease expires within its TTL, and the waiting candidate leads
+    await within(nextWon, 10_000, 'the next campaign');
+    await observer.until(3);
+    await next.resign();
+    await observer.until(4);
+    await observer.stop();
+    expect(observer.seen).toEqual(['-', 'first', 'second', '-']);
+  }, 30_000);
+
+  it('queues a proclaim() made while the campaign is pending and proclaims it before campaign() resolves', async () => {
+    const holder = fx.newClient().leaderElection('queued', { ttl: 5 });
+    await holder.campaign('holder');
+    const candidate = fx.newClient().leaderElection('queued', { ttl: 5 });
+    const campaign = candidate.campaign('c1');
+    await sleep(300); // the candidate's key exists and waits behind the holder
+    let proclaimed = false;
+    const first = candidate.proclaim('c2');
+    const second = candidate.proclaim('c3').then(() => (proclaimed = true));
+    await sleep(300);
+    expect(proclaimed).toBe(false); // still waiting for the election
+    await holder.resign();
+    await within(campaign, 5_000, 'the campaign');
+    expect(proclaimed).toBe(true); // proclaimed before the campaign resolved
+    await first; // the last value wins; every queued call resolves
+    const leader = await fx.client.leaderElection('queued').leader();
+    expect(leader && fx.gen.bytesToText(leader.value)).toBe('c3');
+    await candidate.resign();
+  }, 20_000);
+
+  it('rejects queued proclaims with the reason when the pending campaign is aborted or resigned', async () => {
+    const holder = fx.newClient().leaderElection('withdrawn', { ttl: 5 });
+    await holder.campaign('holder');
+    const aborted = fx.newClient().leaderElection('withdrawn', { ttl: 5 });
+    const stop = new AbortController();
+    const campaign = aborted.campaign('x', { signal: stop.signal });
+    await sleep(200);
+    const queued = aborted.proclaim('y');
+    stop.abort(new Error('gave up'));
+    await expect(campaign).rejects.toThrow('gave up');
+    await expect(queued).rejects.toThrow('gave up');
+
+    const resigned = fx.newClient().leaderElection('withdrawn', { ttl: 5 });
+    const pending = resigned.campaign('z').catch((error: unknown) => error);
+    await sleep(200);
+    const queuedToo = expect(resigned.proclaim('w')).rejects.toThrow(/resigned before the campaign was won/);
+    await resigned.resign();
+    await queuedToo;
+    await pending;
+    await holder.resign();
+  }, 20_000);
+});
