@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseEngine } from '../../templates/runtime/core/engines/choose.js';
 import { nodeEngineAvailable } from '../../templates/runtime/core/engines/node.js';
-import { createTransport } from '../../templates/runtime/core/transport.js';
+import { engineLayer } from '../../templates/runtime/core/layers.js';
+import { createTransport, type TransportLayers } from '../../templates/runtime/core/transport.js';
 import type { HttpEngine, OperationDescriptor } from '../../templates/runtime/types.js';
 
 const RANGE: OperationDescriptor = { name: 'kv.range', route: '/kv/range', safety: 'read' };
@@ -13,15 +14,18 @@ afterEach(() => {
   globalThis.fetch = original;
 });
 
-/** Which engine a default client sends through: a stubbed global fetch sees the call only on the fetch engine. */
-async function defaultEngineIsFetch(): Promise<boolean> {
+/**
+ * Which engine a transport sends through (by default one built like createClient's, with the engine layer): a
+ * stubbed global fetch sees the call only on the fetch engine.
+ */
+async function defaultEngineIsFetch(layers: TransportLayers = engineLayer): Promise<boolean> {
   let viaFetch = false;
   globalThis.fetch = (async () => {
     viaFetch = true;
     return new Response('{"count":"0"}', { status: 200 });
   }) as typeof fetch;
   // Port 1 refuses: the Node engine fails there, the stubbed fetch answers.
-  const t = createTransport({ endpoints: 'http://127.0.0.1:1', prefix: '/v3' });
+  const t = createTransport({ endpoints: 'http://127.0.0.1:1', prefix: '/v3' }, layers);
   try {
     await t.unary(RANGE, {}).catch(() => undefined);
   } finally {
@@ -36,6 +40,10 @@ describe('engine choice', () => {
   it(`defaults to ${builtins ? 'the Node engine' : 'fetch'} here (getBuiltinModule ${builtins ? 'present' : 'hidden'})`, async () => {
     expect(nodeEngineAvailable()).toBe(builtins);
     expect(await defaultEngineIsFetch()).toBe(!builtins);
+  });
+
+  it('without the engine layer, a transport sends through fetch everywhere (a small browser bundle)', async () => {
+    expect(await defaultEngineIsFetch({})).toBe(true);
   });
 
   it('uses a given engine as is, and a given fetch', async () => {
