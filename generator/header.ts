@@ -21,10 +21,11 @@ export function describeInputs(sets: readonly { version?: string | undefined; fi
 /**
  * Three lines and a blank one: what the file was made from, the digest of the inputs and options, and the
  * digest of the whole output directory below the headers (so an edited, deleted or added file is noticed
- * without regenerating).
+ * without regenerating). The first line has the form tools detect (`^// Code generated .* DO NOT EDIT\.$`:
+ * Go's convention, which GitHub's linguist and most linters follow).
  */
 export function header(inputs: string, digest: string, outputDigest: string): string {
-  return `${HEADER_MARK} from ${inputs} — do not edit.\n${DIGEST_MARK}${digest}\n${OUTPUT_MARK}${outputDigest}\n\n`;
+  return `${HEADER_MARK} from ${inputs}. DO NOT EDIT.\n${DIGEST_MARK}${digest}\n${OUTPUT_MARK}${outputDigest}\n\n`;
 }
 
 export function digestOf(file: string): string | undefined {
@@ -56,6 +57,10 @@ export function computeOutputDigest(files: Iterable<readonly [path: string, body
   return `sha256:${hash.digest('hex')}`;
 }
 
+/**
+ * Written by this generator: any header starting with the mark, so output from an older version (whose first line
+ * ended `— do not edit.`) is still recognised and replaced on upgrade.
+ */
 export function isGenerated(text: string): boolean {
   return text.startsWith(HEADER_MARK);
 }
