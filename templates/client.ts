@@ -165,7 +165,7 @@ export function emitIndex(options: EmitOptions): StatementStructures[] {
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: './models.js' },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: './services.js' },
     reexport(RUNTIME.errors, ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'WatchCompactedError']),
-    reexport(RUNTIME.errors, ['GrpcCodeName'], true),
+    reexport('./runtime/codes.js', ['GrpcCodeName'], true),
     reexport(RUNTIME.bytes, ['bytesToText', 'prefixRangeEnd', 'textToBytes']),
     reexport(RUNTIME.codec, ['BytesInput'], true),
     reexport(RUNTIME.int64, ['Int64Input'], true),

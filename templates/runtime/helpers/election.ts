@@ -2,8 +2,10 @@
 // and `etcdctl elect` run). Each campaign holds its own kept-alive lease; leadership ends with that lease.
 import { textToBytes } from '../wire/bytes.js';
 import type { BytesInput } from '../wire/codec.js';
-import { EtcdConnectionError, EtcdError } from '../errors.js';
+import { GrpcCode } from '../codes.js';
+import { EtcdError, isRetriable } from '../errors.js';
 import { startLeaseKeeper, toBigInt, type Int64Output, type LeaseHelperApi, type LeaseKeeper } from './lease-keeper.js';
+import { backoffDelay, retryRetriable, type Backoff } from '../core/backoff.js';
 import { createScope, sleep } from '../core/signals.js';
 import type { CallOptions } from '../types.js';
 
@@ -86,7 +88,7 @@ export interface ElectionHelperApi extends LeaseHelperApi {
 }
 
 const DEFAULT_TTL_SECONDS = 60;
-const RETRY_DELAY_MS = 250;
+const RETRY_BACKOFF: Backoff = { initialMs: 250, maxMs: 2_000 };
 const MAX_REOPENS = 5;
 
 /** Client helper factory behind `client.leaderElection`. */
@@ -118,8 +120,12 @@ class Election implements LeaderElection {
     const scope = createScope([options.signal, keeper.signal]);
     try {
       const request = { name: this.name, lease: keeper.id, value };
-      const { leader } = await retryUnavailable(() => this.api.election.campaign(request, { signal: scope.signal }), scope.signal);
-      if (leader === undefined) throw new EtcdError(`election.campaign answered no leader key`, { code: 2 });
+      const { leader } = await retryRetriable(
+        () => this.api.election.campaign(request, { signal: scope.signal }),
+        RETRY_BACKOFF,
+        scope.signal,
+      );
+      if (leader === undefined) throw new EtcdError(`election.campaign answered no leader key`, { code: GrpcCode.Unknown });
       candidacy.leaderKey = leader;
       return { key: leader.key, lease: keeper.id, createRevision: toBigInt(leader.rev), signal: keeper.signal };
     } catch (error) {
@@ -177,9 +183,9 @@ class Election implements LeaderElection {
         // etcd 3.4 answers an expired token on Observe with an empty 200 stream: re-authenticate before reopening.
         if (!received) await this.dropToken(options.signal);
       } catch (error) {
-        if (options.signal?.aborted || !isUnavailable(error) || ++failures > MAX_REOPENS) throw error;
+        if (options.signal?.aborted || !isRetriable(error) || ++failures > MAX_REOPENS) throw error;
       }
-      await sleep(RETRY_DELAY_MS * 2 ** Math.min(failures, 3), options.signal ?? new AbortController().signal);
+      await sleep(backoffDelay(RETRY_BACKOFF, failures), options.signal ?? new AbortController().signal);
     }
   }
 
@@ -207,18 +213,3 @@ function toLeader(kv: WireLeaderKv): ElectionLeader {
   };
 }
 
-function isUnavailable(error: unknown): boolean {
-  return error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === 14);
-}
-
-/** Retries `call` after connection failures and UNAVAILABLE answers until `signal` aborts. */
-async function retryUnavailable<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (signal.aborted || !isUnavailable(error)) throw error;
-      await sleep(RETRY_DELAY_MS, signal);
-    }
-  }
-}

@@ -1,6 +1,6 @@
 // Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
 // its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
-import { EtcdDecodeError, EtcdError } from '../errors.js';
+import { EtcdDecodeError, EtcdError, isRetriable } from '../errors.js';
 import { raceSignal } from '../core/signals.js';
 import type { Transport } from '../types.js';
 import { openPostChannel, type WatchChannel } from './channel.js';
@@ -125,9 +125,9 @@ export class WatchHub {
   }
 }
 
-/** An answer from etcd (not a connection failure): no reason to leave the endpoint. */
+/** A final answer from etcd (not a connection failure or UNAVAILABLE): no reason to leave the endpoint. */
 function isEtcdAnswer(error: unknown): boolean {
-  return (error instanceof EtcdError && error.code !== 14) || error instanceof EtcdDecodeError;
+  return (error instanceof EtcdError && !isRetriable(error)) || error instanceof EtcdDecodeError;
 }
 
 function keepaliveTuning(option: { intervalMs?: number; timeoutMs?: number } | undefined): KeepaliveTuning {

@@ -1,13 +1,20 @@
 // When a watch breaks: what the failure means (give up, authenticate again, or re-create elsewhere) and how long
 // to wait first (jittered exponential backoff). A watch that was created once resumes for as long as the caller
 // iterates; one that never got created gives up after the retry deadline, so a wrong endpoint fails loudly.
+import { GrpcCode } from '../codes.js';
+import { backoffDelay } from '../core/backoff.js';
 import { EtcdDecodeError, EtcdError, EtcdUnsupportedError } from '../errors.js';
 
 export type FailureAction = 'fatal' | 'reauthenticate' | 'retry';
 
-/** gRPC codes of a passing failure (cancelled, deadline, aborted, internal, unavailable): re-create the watch. */
-const RETRIED_CODES: ReadonlySet<number> = new Set([1, 4, 10, 13, 14]);
-const UNAUTHENTICATED = 16;
+/** gRPC codes of a passing failure: re-create the watch. */
+const RETRIED_CODES: ReadonlySet<number> = new Set([
+  GrpcCode.Canceled,
+  GrpcCode.DeadlineExceeded,
+  GrpcCode.Aborted,
+  GrpcCode.Internal,
+  GrpcCode.Unavailable,
+]);
 /** Re-authentications in a row, without a successful creation between them, before giving up. */
 const MAX_REAUTHENTICATIONS = 2;
 
@@ -18,7 +25,7 @@ const MAX_REAUTHENTICATIONS = 2;
  */
 export function classifyFailure(error: unknown): FailureAction {
   if (error instanceof EtcdError) {
-    if (error.code === UNAUTHENTICATED) return 'reauthenticate';
+    if (error.code === GrpcCode.Unauthenticated) return 'reauthenticate';
     return RETRIED_CODES.has(error.code) ? 'retry' : 'fatal';
   }
   if (error instanceof EtcdDecodeError || error instanceof EtcdUnsupportedError) return 'fatal';
@@ -74,11 +81,8 @@ export class WatchRetry {
     return { delayMs: this.backoff(), reauthenticate: false };
   }
 
-  /** Exponential from initialBackoffMs, capped at maxBackoffMs, jittered into [base/2, base]. */
   private backoff(): number {
-    const { initialBackoffMs, maxBackoffMs } = this.options;
-    const base = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(this.failures, 20));
-    this.failures += 1;
-    return Math.round(base * (0.5 + this.random() / 2));
+    const { initialBackoffMs: initialMs, maxBackoffMs: maxMs } = this.options;
+    return backoffDelay({ initialMs, maxMs }, this.failures++, this.random);
   }
 }
