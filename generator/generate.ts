@@ -141,11 +141,12 @@ async function readIfUpToDate(out: string, digest: string): Promise<Map<string, 
 }
 
 async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, services: readonly string[] | undefined, digest: string) {
-  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR, wantsRuntimeFile }, { formatTypeScript }] = await Promise.all([
+  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { runtimeClosure }, { formatTypeScript }] = await Promise.all([
     import('../spec/load.js'),
     import('../spec/build-model.js'),
     import('../spec/merge.js'),
     import('../templates/emit.js'),
+    import('../templates/runtime-manifest.js'),
     import('./format.js'),
   ]);
   const models: ApiModel[] = [];
@@ -157,7 +158,9 @@ async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' |
   }
   const model = models.length === 1 ? models[0]! : mergeModels(models);
   const formatted = await formatTypeScript(emitFiles(model, emitOptions));
-  const runtime = (await readRuntime(RUNTIME_DIR)).filter((f) => wantsRuntimeFile(model, f.path.slice('runtime/'.length)));
+  // The runtime files the generated code imports, and what they import in turn: a kv-only client ships no watch/.
+  const sources = await readRuntime(RUNTIME_DIR);
+  const runtime = runtimeClosure(formatted, sources).map((path) => ({ path: `runtime/${path}`, text: sources.get(path)! }));
   const bodies = [...formatted, ...runtime].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) })));
   const top = header(inputs, digest, computeOutputDigest(bodies.map((f) => [f.path, f.text] as const)));
@@ -174,11 +177,11 @@ function assertServicesExist(wanted: readonly string[], model: ApiModel, everyth
   throw new OptionError('--services', `${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not services' : 'is not a service'} of this API; the services are ${known}`);
 }
 
-async function readRuntime(dir: URL): Promise<OutputFile[]> {
+/** Every runtime source by its path under runtime/ (`wire/bytes.ts`). */
+async function readRuntime(dir: URL): Promise<Map<string, string>> {
   const path = fileURLToPath(dir);
   const names = (await readdir(path, { recursive: true }))
     .map((n) => n.split(sep).join('/'))
-    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'))
-    .sort();
-  return Promise.all(names.map(async (n) => ({ path: `runtime/${n}`, text: await readFile(`${path}/${n}`, 'utf8') })));
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'));
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(`${path}/${n}`, 'utf8')] as const)));
 }

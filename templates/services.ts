@@ -5,7 +5,8 @@
 import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStructure, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
 import type { ApiModel, Field, Message, Operation, Service } from '../spec/model.js';
 import { jsDoc } from './docs.js';
-import { Imports, RUNTIME } from './imports.js';
+import type { Imports } from './imports.js';
+import { RUNTIME } from './runtime-manifest.js';
 import { pascalCase } from '../spec/names.js';
 import { readProperty, stringLiteral } from './syntax.js';
 import { decoderName, encoderName, inputTypeName } from './usage.js';
@@ -45,7 +46,7 @@ export function byteStreamField(op: Operation, messages: Messages): Field | unde
 const responsesMethod = (op: Operation): string => `${op.method}Responses`;
 
 function descriptors(s: Service, op: Operation, imports: Imports): VariableStatementStructure[] {
-  const type = imports.type(RUNTIME.transport, 'OperationDescriptor');
+  const type = imports.type(RUNTIME.types, 'OperationDescriptor');
   const one = (name: string, safety: string): VariableStatementStructure => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
@@ -77,7 +78,7 @@ function responseType(op: Operation, imports: Imports): string {
 }
 
 function serviceInterface(s: Service, imports: Imports, versions: readonly string[], messages: Messages): InterfaceDeclarationStructure {
-  const callOptions = imports.type(RUNTIME.transport, 'CallOptions');
+  const callOptions = imports.type(RUNTIME.types, 'CallOptions');
   const method = (op: Operation, name: string, returnType: string, note?: string) => ({
     name,
     parameters: [
@@ -111,7 +112,7 @@ function routeNote(op: Operation): string {
 }
 
 function serviceFactory(s: Service, imports: Imports, messages: Messages): FunctionDeclarationStructure {
-  const transport = imports.type(RUNTIME.transport, 'Transport');
+  const transport = imports.type(RUNTIME.types, 'Transport');
   const body: WriterFunction = (w) => {
     w.write('return ').inlineBlock(() => {
       for (const op of s.operations) {
@@ -142,7 +143,7 @@ function methodBody(s: Service, op: Operation, imports: Imports, messages: Messa
     return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(transport.stream(${descriptorName(s, op)}, ${body}, options), ${decode})`;
   }
   if (op.safety === 'txn') {
-    const readOnly = imports.value(RUNTIME.transport, 'txnIsReadOnly');
+    const readOnly = imports.value(RUNTIME.txn, 'txnIsReadOnly');
     return `(request, options) => { const body = ${body}; return transport.unary(${readOnly}(body) ? ${descriptorName(s, op, 'ReadOnly')} : ${descriptorName(s, op)}, body, options).then(${decode}); }`;
   }
   return `(request, options) => transport.unary(${descriptorName(s, op)}, ${body}, options).then(${decode})`;

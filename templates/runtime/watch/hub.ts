@@ -6,6 +6,7 @@ import type { Transport } from '../types.js';
 import { openPostChannel, type WatchChannel } from './channel.js';
 import { WatchSocket, type KeepaliveTuning } from './socket.js';
 import type { WebSocketConstructor } from '../types.js';
+import { carriesWatchIds, type EncodeWatchRequest } from './request.js';
 import { resolveWebSocket, watchSocketUrl, websocketCarriesAuth } from './websocket.js';
 
 const DEFAULT_KEEPALIVE: KeepaliveTuning = { intervalMs: 5_000, timeoutMs: 5_000 };
@@ -21,8 +22,13 @@ export class WatchHub {
   private readonly sockets = new Map<string, SocketEntry>();
   private current = 0;
 
-  constructor(private readonly transport: Transport) {
-    this.WebSocket = resolveWebSocket(transport.options.WebSocket);
+  constructor(
+    private readonly transport: Transport,
+    readonly encode: EncodeWatchRequest,
+  ) {
+    // A shared socket tells its watches apart by client-chosen IDs: a client whose spec predates them (before
+    // etcd 3.3.27) cannot send them, so each of its watches is a POST.
+    this.WebSocket = carriesWatchIds(encode) ? resolveWebSocket(transport.options.WebSocket) : undefined;
     this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
     const closeAll = (): void => {
       for (const entry of this.sockets.values()) entry.socket?.shutdown(transport.closed.reason, false);
@@ -114,6 +120,7 @@ export class WatchHub {
       url: watchSocketUrl(endpoint, prefix),
       endpoint,
       token,
+      encode: this.encode,
       keepalive: this.keepalive,
       onClosed: (socket, abnormal) => {
         const entry = this.sockets.get(endpoint);

@@ -13,7 +13,7 @@ import {
   splitByRevision,
   type WatchResponseShape,
 } from './progress.js';
-import { createRequest, watchTarget, type WatchEventsOptions, type WatchTarget } from './request.js';
+import { createRequest, watchTarget, type EncodeWatchRequest, type WatchEventsOptions, type WatchTarget } from './request.js';
 import { WatchRetry, type WatchRetryOptions } from './retry.js';
 
 export type { WatchEventsOptions, WatchFilter } from './request.js';
@@ -31,6 +31,8 @@ export interface WatchEventsDeps<R extends WatchResponseShape> {
   readonly watch: unknown;
   /** The generated decoder, so that events have the generated `Event` type. */
   readonly decodeWatchResponse: (wire: unknown) => R;
+  /** The generated encoder, so that requests carry exactly the wire names of the spec. */
+  readonly encodeWatchRequest: EncodeWatchRequest;
 }
 
 type EventOf<R extends WatchResponseShape> = R['events'][number];
@@ -41,7 +43,7 @@ export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEvent
   let hub: WatchHub | undefined; // created on first use: a client that never watches opens nothing
   return (options) => {
     const target = watchTarget(options);
-    hub ??= new WatchHub(deps.transport);
+    hub ??= new WatchHub(deps.transport, deps.encodeWatchRequest);
     return runWatch(hub, target, deps.decodeWatchResponse, options.signal, retryOptions(deps.transport));
   };
 }
@@ -61,7 +63,7 @@ async function* runWatch<R extends WatchResponseShape>(
       let channel: WatchChannel | undefined;
       let failure: unknown;
       try {
-        channel = await hub.open((id) => createRequest(target, cursor.startRevision, id), scope.signal);
+        channel = await hub.open((id) => hub.encode(createRequest(target, cursor.startRevision, id)), scope.signal);
         const assembler = new FragmentAssembler<R>();
         for (;;) {
           const whole = assembler.push(decode(await channel.next()));

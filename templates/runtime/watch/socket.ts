@@ -6,6 +6,7 @@ import { EtcdConnectionError, EtcdDecodeError } from '../errors.js';
 import { streamResult } from '../core/responses.js';
 import { closedByClient, WATCH_OPERATION, type WatchChannel } from './channel.js';
 import type { WebSocketConstructor, WebSocketLike } from '../types.js';
+import type { EncodeWatchRequest } from './request.js';
 import { frameText } from './websocket.js';
 
 export interface KeepaliveTuning {
@@ -20,6 +21,8 @@ export interface WatchSocketInit {
   readonly url: string;
   readonly endpoint: string;
   readonly token: string | undefined;
+  /** The generated encoder of watch requests (cancel and progress requests here). */
+  readonly encode: EncodeWatchRequest;
   readonly keepalive: KeepaliveTuning;
   /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
   readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
@@ -87,7 +90,7 @@ export class WatchSocket {
   release(channel: SocketChannel): void {
     if (this.channels.get(channel.id) !== channel) return;
     this.channels.delete(channel.id);
-    if (!channel.canceledByServer && this.state === 'open') this.send({ cancel_request: { watch_id: channel.id } });
+    if (!channel.canceledByServer && this.state === 'open') this.send(this.init.encode({ cancelRequest: { watchId: Number(channel.id) } }));
     if (this.channels.size === 0 && this.state !== 'closed') this.startLinger();
   }
 
@@ -140,7 +143,7 @@ export class WatchSocket {
       this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
     } else if (this.channels.size > 0 && now - this.lastFrameAt >= intervalMs) {
       this.pingSentAt = now;
-      this.send({ progress_request: {} });
+      this.send(this.init.encode({ progressRequest: {} }));
     }
   }
 

@@ -1,0 +1,252 @@
+/**
+ * The runtime manifest: every runtime module the generated code or its users reach by name, what it exports to
+ * users, and which services or model features need it. It drives the emitters: the module specifiers they import
+ * (`RUNTIME`), the index's re-exports (`indexExports`), and the helpers attached to the client (`clientHelpers`).
+ * Which runtime files ship follows from it: the files the generated code imports and every file those import
+ * (`runtimeClosure`), so a `--services kv` client carries no watch, lease, lock, election or snapshot code.
+ *
+ * Adding a runtime module or a client helper is one entry below (modules are kept in path order, one block each).
+ * A module only other runtime modules import needs no entry: the closure ships it.
+ */
+import type { ApiModel } from '../spec/model.js';
+
+/** When an entry applies: every service listed is generated (client properties: `kv`, `lease`), and the feature holds. */
+export interface Need {
+  readonly services?: readonly string[];
+  /** `multi-version`: a client generated from the specs of several etcd versions. */
+  readonly feature?: 'multi-version';
+}
+
+/** Names the index re-exports from a module when `needs` holds (always when it has none). */
+export interface IndexExports extends Need {
+  readonly values?: readonly string[];
+  readonly types?: readonly string[];
+}
+
+/**
+ * A hand-written helper attached to the client (`client.watchEvents`, `client.withLock`) when every service it
+ * uses is generated. The client calls `factory({ transport, <service>: services.<service>, …codecs })` and types
+ * the property as `type`.
+ */
+export interface ClientHelper {
+  readonly property: string;
+  /** Client properties of the services it needs: `['watch']`, `['lease', 'lock']`. */
+  readonly services: readonly string[];
+  readonly factory: string;
+  /** The property's type as exported by the module; may name generated models (imported from ./models.js). */
+  readonly type: string;
+  /** Generated model types the `type` expression names. */
+  readonly models?: readonly string[];
+  /** Generated codec functions the factory gets as well, by name: `['decodeWatchResponse']`. */
+  readonly codecs?: readonly string[];
+  readonly doc: string;
+}
+
+export interface RuntimeModule {
+  /** The file under `runtime/`: `wire/bytes.ts`. */
+  readonly file: string;
+  readonly index?: readonly IndexExports[];
+  readonly helpers?: readonly ClientHelper[];
+}
+
+export const RUNTIME_MODULES = {
+  codes: {
+    file: 'codes.ts',
+    index: [{ values: ['GrpcCode', 'grpcCodeName'], types: ['GrpcCodeName'] }],
+  },
+  errors: {
+    file: 'errors.ts',
+    index: [
+      { values: ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'isRetriable'] },
+      { values: ['WatchCompactedError'], services: ['watch'] },
+    ],
+  },
+  transport: {
+    file: 'core/transport.ts',
+    // With the exported create<Service>Service factories: a client of only the services a bundle uses.
+    index: [{ values: ['createTransport'] }],
+  },
+  txn: { file: 'core/txn.ts' },
+  versionGuard: {
+    file: 'core/version-guard.ts',
+    index: [{ values: ['EtcdIgnoredFieldError'], types: ['VersionedClientOptions', 'VersionTable'], feature: 'multi-version' }],
+  },
+  election: {
+    file: 'helpers/election.ts',
+    index: [{ types: ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], services: ['election', 'lease'] }],
+    helpers: [
+      {
+        property: 'leaderElection',
+        services: ['election', 'lease'],
+        factory: 'createLeaderElectionFactory',
+        type: 'LeaderElectionFactory',
+        doc: 'A v3election election: campaign (resolves when elected), proclaim, resign, leader, observe.',
+      },
+    ],
+  },
+  leaseKeeper: {
+    file: 'helpers/lease-keeper.ts',
+    index: [{ values: ['LeaseLostError'], types: ['LeaseKeeper', 'LeaseKeeperOptions'], services: ['lease'] }],
+    helpers: [
+      {
+        property: 'leaseKeeper',
+        services: ['lease'],
+        factory: 'createLeaseKeeperFactory',
+        type: 'LeaseKeeperFactory',
+        doc: 'Grant a lease (`{ ttl }`) or adopt one (`{ id }`) and keep it alive every TTL/3 until revoke() or close(); `signal` and `lost` tell when it is lost.',
+      },
+    ],
+  },
+  snapshot: {
+    file: 'helpers/snapshot.ts',
+    index: [
+      { values: ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot'], types: ['SnapshotSink', 'SnapshotSummary'], services: ['maintenance'] },
+    ],
+    helpers: [
+      {
+        property: 'snapshotBlobs',
+        services: ['maintenance'],
+        factory: 'createSnapshotBlobs',
+        type: 'SnapshotBlobs',
+        doc: "The member's database snapshot as raw bytes, blob by blob, with etcd's trailing SHA-256 verified.",
+      },
+      {
+        property: 'saveSnapshot',
+        services: ['maintenance'],
+        factory: 'createSaveSnapshot',
+        type: 'SaveSnapshot',
+        doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
+      },
+    ],
+  },
+  withLock: {
+    file: 'helpers/with-lock.ts',
+    index: [{ types: ['HeldLock', 'WithLockOptions'], services: ['lease', 'lock'] }],
+    helpers: [
+      {
+        property: 'withLock',
+        services: ['lease', 'lock'],
+        factory: 'createWithLock',
+        type: 'WithLock',
+        doc: "Run `fn(signal)` holding the v3lock lock `name` (the lock `etcdctl lock` takes) on a kept-alive lease; always unlocks and revokes.",
+      },
+    ],
+  },
+  types: {
+    file: 'types.ts',
+    index: [
+      { types: ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'] },
+      { types: ['WebSocketConstructor', 'WebSocketLike'], services: ['watch'] },
+    ],
+  },
+  watch: {
+    file: 'watch/index.ts',
+    index: [{ types: ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], services: ['watch'] }],
+    helpers: [
+      {
+        property: 'watchEvents',
+        services: ['watch'],
+        factory: 'createWatchEvents',
+        type: 'WatchEvents<Event>',
+        models: ['Event'],
+        codecs: ['decodeWatchResponse', 'encodeWatchRequest'],
+        doc: 'Watch a key, range or prefix as an async iterable of events that resumes after any drop without losing or repeating one; break or abort to cancel.',
+      },
+    ],
+  },
+  bytes: {
+    file: 'wire/bytes.ts',
+    index: [{ values: ['bytesToText', 'prefixRangeEnd', 'textToBytes'] }],
+  },
+  codec: {
+    file: 'wire/codec.ts',
+    index: [{ types: ['BytesInput'] }],
+  },
+  int64: {
+    file: 'wire/int64.ts',
+    index: [{ types: ['Int64Input'] }],
+  },
+} as const satisfies Record<string, RuntimeModule>;
+
+export type RuntimeName = keyof typeof RUNTIME_MODULES;
+
+/** The specifier generated files (at the output's root) import a runtime module by: `./runtime/wire/bytes.js`. */
+export function runtimeSpecifier(name: RuntimeName): string {
+  return `./runtime/${RUNTIME_MODULES[name].file.replace(/\.ts$/, '.js')}`;
+}
+
+/** Every module's specifier by name, for the emitters: `RUNTIME.bytes`. */
+export const RUNTIME = Object.fromEntries(
+  Object.keys(RUNTIME_MODULES).map((name) => [name, runtimeSpecifier(name as RuntimeName)]),
+) as Readonly<Record<RuntimeName, string>>;
+
+/** Over several etcd versions: the client carries a version table and the guard that checks calls against it. */
+export function isMultiVersion(model: ApiModel): boolean {
+  return model.versions.length > 1 && model.operationsByVersion !== undefined;
+}
+
+/** Whether `need` holds for `model`. */
+export function needs(model: ApiModel, need: Need): boolean {
+  const present = new Set(model.services.map((s) => s.property));
+  if (need.services && !need.services.every((s) => present.has(s))) return false;
+  return need.feature !== 'multi-version' || isMultiVersion(model);
+}
+
+const modules = (): [RuntimeName, RuntimeModule][] => Object.entries(RUNTIME_MODULES) as [RuntimeName, RuntimeModule][];
+
+/** The index's re-exports from the runtime for `model`, by module specifier, in manifest order. */
+export function indexExports(model: ApiModel): { specifier: string; values: string[]; types: string[] }[] {
+  const out: { specifier: string; values: string[]; types: string[] }[] = [];
+  for (const [name, module] of modules()) {
+    const wanted = (module.index ?? []).filter((group) => needs(model, group));
+    const values = wanted.flatMap((group) => group.values ?? []);
+    const types = wanted.flatMap((group) => group.types ?? []);
+    if (values.length + types.length > 0) out.push({ specifier: runtimeSpecifier(name), values, types });
+  }
+  return out;
+}
+
+/** The helpers attached to `model`'s client, with the specifier of the module that exports each. */
+export function clientHelpers(model: ApiModel): (ClientHelper & { readonly specifier: string })[] {
+  return modules().flatMap(([name, module]) =>
+    (module.helpers ?? []).filter((h) => needs(model, h)).map((h) => ({ ...h, specifier: runtimeSpecifier(name) })),
+  );
+}
+
+/** Relative module specifiers in a TypeScript source: `from './x.js'`, `import './x.js'`, `import('./x.js')`. */
+export function relativeSpecifiers(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.\.?\/[^']+)'/g)) found.push(match[1]!);
+  return found;
+}
+
+/**
+ * The runtime files that ship: those the generated files import (specifiers `./runtime/…` from the output's
+ * root) and, transitively, every runtime file they import. `runtime` maps a path under `runtime/` (`wire/bytes.ts`)
+ * to its source; the result holds such paths, sorted.
+ */
+export function runtimeClosure(generated: readonly { readonly text: string }[], runtime: ReadonlyMap<string, string>): string[] {
+  const shipped = new Set<string>();
+  const visit = (path: string): void => {
+    if (shipped.has(path) || !runtime.has(path)) return;
+    shipped.add(path);
+    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+    for (const specifier of relativeSpecifiers(runtime.get(path)!)) visit(resolveRuntimePath(dir, specifier));
+  };
+  for (const file of generated) {
+    for (const specifier of relativeSpecifiers(file.text)) {
+      if (specifier.startsWith('./runtime/')) visit(specifier.slice('./runtime/'.length).replace(/\.js$/, '.ts'));
+    }
+  }
+  return [...shipped].sort();
+}
+
+/** `dir` + a relative specifier → a path under runtime/ with `.ts`: ('watch/', '../core/signals.js') → 'core/signals.ts'. */
+function resolveRuntimePath(dir: string, specifier: string): string {
+  const parts = dir.split('/').filter(Boolean);
+  for (const part of specifier.replace(/\.js$/, '.ts').split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.') parts.push(part);
+  }
+  return parts.join('/');
+}
