@@ -22,7 +22,8 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
   }
   const transportType = imports.type(RUNTIME.types, 'Transport');
   const createTransport = imports.value(RUNTIME.transport, 'createTransport');
-  const client = clientTransport(model, imports, () => imports.type(RUNTIME.types, 'ClientOptions'), `${createTransport}(options)`);
+  const layers = imports.value(RUNTIME.layers, 'clusterLayers');
+  const client = clientTransport(model, imports, () => imports.type(RUNTIME.types, 'ClientOptions'), `${createTransport}(options, ${layers})`);
   for (const s of model.services) {
     imports.type('./services.js', serviceTypeName(s));
     imports.value('./services.js', serviceFactoryName(s));

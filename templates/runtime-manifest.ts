@@ -61,10 +61,14 @@ export const RUNTIME_MODULES = {
       { values: ['WatchCompactedError'], services: ['watch'] },
     ],
   },
+  layers: {
+    file: 'core/layers.ts',
+    index: [{ values: ['authLayer', 'clusterLayers', 'failoverLayer', 'streamLayer'] }],
+  },
   transport: {
     file: 'core/transport.ts',
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
-    index: [{ values: ['createTransport'] }],
+    index: [{ values: ['createTransport'], types: ['TransportLayers'] }],
   },
   txn: { file: 'core/txn.ts' },
   versionGuard: {

@@ -87,7 +87,7 @@ describe('generate --etcd 3.4.45 --etcd 3.6.14', () => {
     expect(models).toMatch(/\/\*\* @since etcd 3\.6\.14 \(not in 3\.4\.45\) \*\/\n\s+linearizable\?: boolean \| undefined;/);
     // A field of a message only 3.6 has is not in every version either.
     expect(models).toMatch(/version is the target version to downgrade\.\n\s+\*\n\s+\* @since etcd 3\.6\.14 \(not in 3\.4\.45\)\n\s+\*\/\n\s+version\?: string \| undefined;/);
-    expect(readFileSync(join(dir, 'client.ts'), 'utf8')).toContain('createVersionedTransport(createTransport(options), VERSION_TABLE, options)');
+    expect(readFileSync(join(dir, 'client.ts'), 'utf8')).toContain('createVersionedTransport(createTransport(options, clusterLayers), VERSION_TABLE, options)');
     expect(typeCheck(dir)).toEqual([]);
   }, 120_000);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EtcdDecodeError } from '../../templates/runtime/errors.js';
-import { readJsonStream } from '../../templates/runtime/wire/ndjson.js';
+import { readerChunks, readJsonStream as readJsonObjects } from '../../templates/runtime/wire/ndjson.js';
+
+const readJsonStream = (stream: ReadableStream<Uint8Array>, signal?: AbortSignal) => readJsonObjects(readerChunks(stream), signal);
 
 const encoder = new TextEncoder();
 

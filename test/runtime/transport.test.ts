@@ -8,6 +8,7 @@ import {
   type OperationDescriptor,
   type Transport,
 } from '../../templates/runtime/core/transport.js';
+import { clusterLayers } from '../../templates/runtime/core/layers.js';
 import {
   closedEndpoint,
   sendGrpcError,
@@ -40,8 +41,8 @@ async function gateway(routes: Record<string, Route>, options?: FakeGatewayOptio
   return g;
 }
 
-function transport(options: ClientOptions): Transport {
-  const t = createTransport(options);
+function transport(options: ClientOptions, layers = clusterLayers): Transport {
+  const t = createTransport(options, layers);
   cleanups.push(() => t.close());
   return t;
 }

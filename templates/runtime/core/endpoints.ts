@@ -1,7 +1,7 @@
 // Endpoint facts: URL normalization, which gateway prefix a server version serves, reading GET /version, and
 // which connection failures prove that a request never reached a server.
 import { EtcdDecodeError, EtcdError, grpcCodeForHttpStatus, systemErrorCode } from '../errors.js';
-import type { Prefix } from '../types.js';
+import type { HttpEngine, Prefix } from '../types.js';
 
 /** Trims, drops trailing slashes and duplicates; throws TypeError on anything but http(s) URLs. */
 export function normalizeEndpoints(input: string | readonly string[]): string[] {
@@ -54,17 +54,22 @@ export function neverReachedServer(error: unknown): boolean {
   return code !== undefined && NEVER_SENT_CODES.has(code);
 }
 
+/** A 2xx status. */
+export function isOk(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 /** GET <endpoint>/version → the `etcdserver` version, e.g. '3.4.23'. */
 export async function fetchServerVersion(
-  fetchImpl: typeof fetch,
+  engine: HttpEngine,
   endpoint: string,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
   signal: AbortSignal,
 ): Promise<string> {
   const url = `${endpoint}/version`;
-  const response = await fetchImpl(url, { method: 'GET', headers, signal });
+  const response = await engine.send({ url, method: 'GET', headers, signal });
   const text = await response.text();
-  if (!response.ok) {
+  if (!isOk(response.status)) {
     const why = `GET ${url} answered HTTP ${response.status}: cannot detect the etcd version (set the prefix option explicitly)`;
     throw new EtcdError(why, { code: grpcCodeForHttpStatus(response.status), httpStatus: response.status, endpoint });
   }

@@ -1,11 +1,11 @@
 // Reading gateway responses: JSON bodies, error bodies (with a hint when the route or prefix is not served),
 // stream messages, and the gRPC timeout header.
 import { EtcdDecodeError, EtcdError, parseErrorBody, parseErrorObject } from '../errors.js';
-import type { ClientOptions, OperationDescriptor, Prefix } from '../types.js';
+import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
 
 /** The response's JSON object; an empty body is `{}`. */
 export async function readJsonObject(
-  response: Response,
+  response: HttpResponse,
   op: OperationDescriptor,
   endpoint: string,
 ): Promise<Record<string, unknown>> {
@@ -25,13 +25,13 @@ export async function readJsonObject(
 
 /** The EtcdError of a non-2xx response; a router 404 names the URL and says why the route may be missing. */
 export async function errorFromResponse(
-  response: Response,
+  response: HttpResponse,
   op: OperationDescriptor,
   endpoint: string,
   prefix: Prefix,
   prefixOption: ClientOptions['prefix'],
 ): Promise<EtcdError> {
-  const parsed = parseErrorBody(response.status, response.headers.get('content-type'), await response.text());
+  const parsed = parseErrorBody(response.status, response.header('content-type'), await response.text());
   let message = parsed.message;
   if (parsed.routeNotFound === true) {
     const url = endpoint + prefix + op.route;

@@ -1,18 +1,20 @@
 // The transport every generated service calls: POSTs wire JSON to the etcd gateway, picks the prefix per
 // endpoint, authenticates, applies deadlines, fails over between endpoints, and turns error bodies into EtcdError.
-import { createTokenSource, isInvalidTokenError, type TokenSource } from './auth.js';
+import { isInvalidTokenError, type createTokenSource, type TokenSource } from './auth.js';
 import {
   fetchServerVersion,
+  isOk,
   normalizeEndpoint,
   normalizeEndpoints,
   prefixForVersion,
 } from './endpoints.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError } from '../errors.js';
-import { withFailover, type Attempt, type EndpointRing, type FailoverPlan } from './failover.js';
-import { readJsonStream } from '../wire/ndjson.js';
+import type { Attempt, EndpointRing, FailoverPlan, withFailover } from './failover.js';
+import type { readJsonStream } from '../wire/ndjson.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createScope, raceSignal, type Scope } from './signals.js';
-import type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
+import type { CallOptions, ClientOptions, HttpEngine, HttpResponse, OperationDescriptor, Prefix, Transport } from '../types.js';
+import { chooseEngine } from './engines/choose.js';
 
 export { prefixForVersion } from './endpoints.js';
 export type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
@@ -26,9 +28,29 @@ const AUTHENTICATE: OperationDescriptor = {
   noAuth: true,
 };
 
-export function createTransport(options: ClientOptions): Transport {
-  return new GatewayTransport(options);
+/**
+ * What a transport does beyond one POST to one endpoint, each a layer a caller pays for only when it passes it
+ * (core/layers.ts has them; `createClient` passes them all): failing over between endpoints, authenticating,
+ * and reading streams.
+ */
+export interface TransportLayers {
+  /** Runs a call's attempts across endpoints; without it a call makes one attempt, and the next call moves on. */
+  readonly failover?: typeof withFailover;
+  /** Authenticates with `ClientOptions.auth`; without it the option is refused. */
+  readonly auth?: typeof createTokenSource;
+  /** Reads streaming answers (watch, keepalive, snapshot, observe); without it `stream()` is refused. */
+  readonly streams?: typeof readJsonStream;
 }
+
+/**
+ * A transport over `options.endpoints` with the given layers. Alone (no layers) it is the smallest client a
+ * bundle can carry: unary calls, the path prefix by server version, deadlines and typed errors.
+ */
+export function createTransport(options: ClientOptions, layers: TransportLayers = {}): Transport {
+  return new GatewayTransport(options, layers);
+}
+
+const NO_TOKENS: TokenSource = { get: async () => undefined, invalidate: () => false };
 
 class GatewayTransport implements Transport {
   readonly options: ClientOptions;
@@ -40,21 +62,26 @@ class GatewayTransport implements Transport {
   private readonly prefixes = new Map<string, Prefix>();
   private readonly tokens: TokenSource;
   private readonly deadlineHeader: boolean;
+  private readonly engine: HttpEngine;
 
-  constructor(options: ClientOptions) {
-    checkOptions(options);
+  constructor(
+    options: ClientOptions,
+    private readonly layers: TransportLayers,
+  ) {
+    checkOptions(options, layers);
     this.options = options;
     this.endpoints = normalizeEndpoints(options.endpoints);
     this.ring = { endpoints: this.endpoints, current: 0 };
+    this.engine = chooseEngine(options);
     this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
     this.postHeaders = {
       'Content-Type': 'application/json',
       ...options.headers,
       ...(options.requireLeader === true ? { 'Grpc-Metadata-hasleader': 'true' } : {}),
     };
-    this.tokens = createTokenSource(options.auth, (endpoint, prefix, name, password) =>
-      this.authenticate(endpoint, prefix, name, password),
-    );
+    this.tokens =
+      layers.auth?.(options.auth, (endpoint, prefix, name, password) => this.authenticate(endpoint, prefix, name, password)) ??
+      NO_TOKENS;
   }
 
   async unary(op: OperationDescriptor, body: unknown, options: CallOptions = {}): Promise<Record<string, unknown>> {
@@ -62,7 +89,7 @@ class GatewayTransport implements Transport {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const scope = this.openScope(op, timeoutMs, options.signal);
     try {
-      return await withFailover(this.ring, this.plan(op, scope, timeoutMs), async (attempt) => {
+      return await (this.layers.failover ?? oneAttempt)(this.ring, this.plan(op, scope, timeoutMs), async (attempt) => {
         const response = await this.send(op, payload, attempt, scope);
         return await readJsonObject(response, op, attempt.endpoint);
       });
@@ -78,11 +105,13 @@ class GatewayTransport implements Transport {
     body: unknown | readonly unknown[],
     options: CallOptions = {},
   ): AsyncGenerator<Record<string, unknown>> {
+    const read = this.layers.streams;
+    if (read === undefined) throw new TypeError(`${op.name} streams: build the transport with the stream layer (createClient has it)`);
     const payload = Array.isArray(body) ? body.map((b) => JSON.stringify(b)).join('\n') : JSON.stringify(body ?? {});
     // Only a per-call timeout bounds a stream: the client default would cut every long-lived watch.
     const scope = this.openScope(op, options.timeoutMs, options.signal);
     try {
-      const { response, endpoint } = await withFailover(
+      const { response, endpoint } = await (this.layers.failover ?? oneAttempt)(
         this.ring,
         this.plan(op, scope, options.timeoutMs),
         async (attempt) => {
@@ -90,9 +119,8 @@ class GatewayTransport implements Transport {
           return { response: opened, endpoint: attempt.endpoint };
         },
       );
-      if (response.body === null) return;
       try {
-        for await (const message of readJsonStream(response.body, scope.signal)) {
+        for await (const message of read(response.chunks(), scope.signal)) {
           yield streamResult(message as Record<string, unknown>, op, endpoint);
         }
       } catch (error) {
@@ -142,6 +170,7 @@ class GatewayTransport implements Transport {
 
   close(): void {
     this.root.abort(new EtcdError('the etcd client is closed', { code: 1 }));
+    this.engine.close?.();
   }
 
   /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */
@@ -166,7 +195,7 @@ class GatewayTransport implements Transport {
   }
 
   /** One attempt: prefix, token, POST; on a 401 with an expired token, re-authenticates once and re-sends. */
-  private async send(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<Response> {
+  private async send(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<HttpResponse> {
     try {
       return await this.sendOnce(op, payload, attempt, scope);
     } catch (error) {
@@ -175,18 +204,18 @@ class GatewayTransport implements Transport {
     }
   }
 
-  private async sendOnce(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<Response> {
+  private async sendOnce(op: OperationDescriptor, payload: string, attempt: Attempt, scope: Scope): Promise<HttpResponse> {
     const { endpoint } = attempt;
     const prefix = await this.resolvePrefix(endpoint, scope.signal);
     const token = op.noAuth === true ? undefined : await this.tokens.get(endpoint, prefix, scope.signal);
     attempt.sent = true;
     const response = await this.post(endpoint, prefix, op, payload, token, scope);
-    if (response.ok) return response;
+    if (isOk(response.status)) return response;
     const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix);
     if (!isInvalidTokenError(error) || token === undefined || !this.tokens.invalidate(token)) throw error;
     const fresh = await this.tokens.get(endpoint, prefix, scope.signal);
     const retried = await this.post(endpoint, prefix, op, payload, fresh, scope);
-    if (retried.ok) return retried;
+    if (isOk(retried.status)) return retried;
     throw await errorFromResponse(retried, op, endpoint, prefix, this.options.prefix);
   }
 
@@ -197,12 +226,11 @@ class GatewayTransport implements Transport {
     payload: string,
     token: string | undefined,
     scope: Scope,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...this.postHeaders };
     if (token !== undefined) headers['Authorization'] = token;
     if (scope.deadline !== undefined && this.deadlineHeader) headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
-    const fetchImpl = this.options.fetch ?? globalThis.fetch; // called unbound: a browser's fetch needs no `this`
-    return fetchImpl(endpoint + prefix + op.route, { method: 'POST', headers, body: payload, signal: scope.signal });
+    return this.engine.send({ url: endpoint + prefix + op.route, method: 'POST', headers, body: payload, signal: scope.signal });
   }
 
   private async authenticate(endpoint: string, prefix: Prefix, name: string, password: string): Promise<string> {
@@ -214,7 +242,7 @@ class GatewayTransport implements Transport {
       // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
       const guard = { ...scope, deadline: undefined };
       const response = await this.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
-      if (!response.ok) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
+      if (!isOk(response.status)) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
       const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
       if (typeof token === 'string' && token !== '') return token;
       throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
@@ -238,8 +266,7 @@ class GatewayTransport implements Transport {
     let version = this.versions.get(endpoint);
     if (version === undefined) {
       const scope = createScope([this.root.signal], this.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS);
-      const fetchImpl = this.options.fetch ?? globalThis.fetch;
-      version = fetchServerVersion(fetchImpl, endpoint, { ...this.options.headers }, scope.signal).finally(() =>
+      version = fetchServerVersion(this.engine, endpoint, { ...this.options.headers }, scope.signal).finally(() =>
         scope.dispose(),
       );
       version.catch(() => this.forgetVersion(endpoint, version));
@@ -256,7 +283,22 @@ class GatewayTransport implements Transport {
   }
 }
 
-function checkOptions(options: ClientOptions): void {
+/** Without the failover layer: one attempt on the current endpoint; a connection failure moves the next call on. */
+async function oneAttempt<T>(ring: EndpointRing, plan: FailoverPlan, run: (attempt: Attempt) => Promise<T>): Promise<T> {
+  const attempt: Attempt = { endpoint: ring.endpoints[ring.current] ?? '', sent: false };
+  try {
+    return await run(attempt);
+  } catch (error) {
+    if (plan.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
+    ring.current = (ring.current + 1) % ring.endpoints.length;
+    throw new EtcdConnectionError(`${plan.operation} failed on ${attempt.endpoint}`, [{ endpoint: attempt.endpoint, error }], plan.operation);
+  }
+}
+
+function checkOptions(options: ClientOptions, layers: TransportLayers): void {
+  if (options.auth !== undefined && layers.auth === undefined) {
+    throw new TypeError('ClientOptions.auth needs the auth layer: createTransport(options, { ...authLayer }) (createClient has it)');
+  }
   checkTimeout(options.timeoutMs, 'ClientOptions.timeoutMs');
   checkTimeout(options.retry?.deadlineMs, 'ClientOptions.retry.deadlineMs');
   checkTimeout(options.retry?.initialBackoffMs, 'ClientOptions.retry.initialBackoffMs');

@@ -1,28 +1,28 @@
 // The gateway frames a stream as one JSON object per line (`{"result":{…}}\n`) over chunked HTTP. Lines are cut
 // on the 0x0a byte and decoded one by one, so a UTF-8 sequence split across chunks stays intact and each byte is
-// scanned once, however the chunks fall.
+// scanned once, however the chunks fall. Chunks come from an engine (`HttpResponse.chunks()`).
 import { EtcdDecodeError } from '../errors.js';
 
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder();
 
 /**
- * Yields each top-level JSON object of a newline-delimited stream (the last line may lack its newline).
- * Stopping early (break/return) or aborting `signal` cancels the stream and releases its reader; an abort
+ * Yields each top-level JSON object of a newline-delimited stream of chunks (the last line may lack its newline).
+ * Stopping early (break/return) or aborting `signal` ends the chunk iterator (which cancels the body); an abort
  * rethrows `signal.reason`.
  */
-export async function* readJsonStream(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<unknown> {
-  const reader = body.getReader();
-  const onAbort = (): void => void reader.cancel(signal?.reason).catch(() => undefined);
+export async function* readJsonStream(body: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<unknown> {
+  const chunks = body[Symbol.asyncIterator]();
+  const onAbort = (): void => void chunks.return?.()?.catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   let finished = false;
   let pending: Uint8Array[] = [];
   try {
     signal?.throwIfAborted();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await chunks.next();
       signal?.throwIfAborted();
-      if (done) break;
+      if (done === true) break;
       let start = 0;
       for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
         const line = pending.length === 0 ? value.subarray(start, nl) : joinChunks(pending, value.subarray(start, nl));
@@ -40,9 +40,40 @@ export async function* readJsonStream(body: ReadableStream<Uint8Array>, signal?:
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
+    if (!finished) await chunks.return?.()?.catch(() => undefined);
   }
+}
+
+/**
+ * A ReadableStream's chunks through its reader (Safari's streams are not async iterable). Ending the iteration
+ * early cancels the stream at once, even while a read is pending, and releases the reader.
+ */
+export function readerChunks(body: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const reader = body.getReader();
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        reader.releaseLock();
+      };
+      return {
+        next: async () => {
+          const next = await reader.read();
+          if (next.done) release();
+          return next.done ? { done: true, value: undefined } : next;
+        },
+        return: async () => {
+          if (!released) {
+            await reader.cancel().catch(() => undefined);
+            release();
+          }
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 function joinChunks(chunks: readonly Uint8Array[], last: Uint8Array | undefined): Uint8Array {
