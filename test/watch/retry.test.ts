@@ -26,7 +26,7 @@ describe('classifyFailure', () => {
 });
 
 describe('WatchRetry', () => {
-  const options = { initialBackoffMs: 100, maxBackoffMs: 1_000, deadlineMs: 5_000 };
+  const options = { backoff: { initialMs: 100, maxMs: 1_000 }, deadlineMs: 5_000 };
   const drop = new EtcdConnectionError('drop', []);
 
   it('backs off exponentially up to the cap, jittered into [base/2, base], and starts over once healthy', () => {

@@ -1,5 +1,6 @@
 // The token a call sends. With a user name and password the client authenticates lazily, shares one in-flight
 // authentication among concurrent calls, and can drop a token the server rejected (expired) to fetch a new one.
+import { GrpcCode } from '../codes.js';
 import { raceSignal } from './signals.js';
 import type { AuthOptions, Prefix } from '../types.js';
 import type { EtcdError } from '../errors.js';
@@ -45,5 +46,5 @@ export function createTokenSource(auth: AuthOptions | undefined, authenticate: A
  * stream 500/UNKNOWN "auth: invalid auth token" (measured on 3.4.23).
  */
 export function isInvalidTokenError(error: EtcdError): boolean {
-  return error.code === 16 || /\binvalid auth token\b/.test(error.message);
+  return error.code === GrpcCode.Unauthenticated || /\binvalid auth token\b/.test(error.message);
 }

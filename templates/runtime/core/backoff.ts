@@ -1,11 +1,17 @@
 // The one backoff of the runtime (failover rounds, watch re-creation, helpers retrying an unavailable cluster):
 // exponential from `initialMs`, capped at `maxMs`, jittered into [base/2, base] so clients do not retry in step.
 import { isRetriable } from '../errors.js';
+import type { ClientOptions } from '../types.js';
 import { sleep } from './signals.js';
 
 export interface Backoff {
   readonly initialMs: number;
   readonly maxMs: number;
+}
+
+/** The backoff of failover and watch re-creation: `ClientOptions.retry`, else 50 ms doubling up to 1 s. */
+export function retryBackoff(retry: ClientOptions['retry']): Backoff {
+  return { initialMs: retry?.initialBackoffMs ?? 50, maxMs: retry?.maxBackoffMs ?? 1_000 };
 }
 
 /** The wait before retry number `attempt` (0 for the first retry). */

@@ -8,7 +8,9 @@ import {
   normalizeEndpoints,
   prefixForVersion,
 } from './endpoints.js';
+import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError } from '../errors.js';
+import { retryBackoff } from './backoff.js';
 import type { Attempt, EndpointRing, FailoverPlan, withFailover } from './failover.js';
 import type { readJsonStream } from '../wire/ndjson.js';
 import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
@@ -130,7 +132,7 @@ class GatewayTransport implements Transport {
     } catch (error) {
       throw scope.signal.aborted ? scope.signal.reason : error;
     } finally {
-      scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: 1, operation: op.name }));
+      scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: GrpcCode.Canceled, operation: op.name }));
     }
   }
 
@@ -169,7 +171,7 @@ class GatewayTransport implements Transport {
   }
 
   close(): void {
-    this.root.abort(new EtcdError('the etcd client is closed', { code: 1 }));
+    this.root.abort(new EtcdError('the etcd client is closed', { code: GrpcCode.Canceled }));
     this.engine.close?.();
   }
 
@@ -178,7 +180,7 @@ class GatewayTransport implements Transport {
     checkTimeout(timeoutMs, 'timeoutMs');
     return createScope([signal, this.root.signal], timeoutMs, () => {
       const message = `${op.name} exceeded its deadline of ${timeoutMs} ms`;
-      return new EtcdError(message, { code: 4, operation: op.name });
+      return new EtcdError(message, { code: GrpcCode.DeadlineExceeded, operation: op.name });
     });
   }
 
@@ -189,8 +191,7 @@ class GatewayTransport implements Transport {
       safety: op.safety,
       signal: scope.signal,
       retryDeadline: Date.now() + (retry?.deadlineMs ?? timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS),
-      initialBackoffMs: retry?.initialBackoffMs ?? 50,
-      maxBackoffMs: retry?.maxBackoffMs ?? 1000,
+      backoff: retryBackoff(retry),
     };
   }
 

@@ -2,6 +2,7 @@
 // server restart, a killed or dead socket, an endpoint going down or a stream error, the watch is re-created
 // (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
 // revision, so no event is lost or repeated; the events of one revision always come together, in order.
+import { retryBackoff } from '../core/backoff.js';
 import { createScope, sleep } from '../core/signals.js';
 import type { Transport } from '../types.js';
 import type { WatchChannel } from './channel.js';
@@ -37,7 +38,7 @@ export interface WatchEventsDeps<R extends WatchResponseShape> {
 
 type EventOf<R extends WatchResponseShape> = R['events'][number];
 
-const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
+const DEFAULT_RETRY_DEADLINE_MS = 10_000;
 
 export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
   let hub: WatchHub | undefined; // created on first use: a client that never watches opens nothing
@@ -105,8 +106,7 @@ async function* runWatch<R extends WatchResponseShape>(
 function retryOptions(transport: Transport): WatchRetryOptions {
   const retry = transport.options.retry;
   return {
-    initialBackoffMs: retry?.initialBackoffMs ?? DEFAULT_RETRY.initialBackoffMs,
-    maxBackoffMs: retry?.maxBackoffMs ?? DEFAULT_RETRY.maxBackoffMs,
-    deadlineMs: retry?.deadlineMs ?? DEFAULT_RETRY.deadlineMs,
+    backoff: retryBackoff(retry),
+    deadlineMs: retry?.deadlineMs ?? DEFAULT_RETRY_DEADLINE_MS,
   };
 }

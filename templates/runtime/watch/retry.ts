@@ -2,7 +2,7 @@
 // to wait first (jittered exponential backoff). A watch that was created once resumes for as long as the caller
 // iterates; one that never got created gives up after the retry deadline, so a wrong endpoint fails loudly.
 import { GrpcCode } from '../codes.js';
-import { backoffDelay } from '../core/backoff.js';
+import { backoffDelay, type Backoff } from '../core/backoff.js';
 import { EtcdDecodeError, EtcdError, EtcdUnsupportedError } from '../errors.js';
 
 export type FailureAction = 'fatal' | 'reauthenticate' | 'retry';
@@ -33,8 +33,7 @@ export function classifyFailure(error: unknown): FailureAction {
 }
 
 export interface WatchRetryOptions {
-  readonly initialBackoffMs: number;
-  readonly maxBackoffMs: number;
+  readonly backoff: Backoff;
   /** How long a watch that was never created keeps trying. */
   readonly deadlineMs: number;
 }
@@ -82,7 +81,6 @@ export class WatchRetry {
   }
 
   private backoff(): number {
-    const { initialBackoffMs: initialMs, maxBackoffMs: maxMs } = this.options;
-    return backoffDelay({ initialMs, maxMs }, this.failures++, this.random);
+    return backoffDelay(this.options.backoff, this.failures++, this.random);
   }
 }
