@@ -2,6 +2,7 @@
  * generate: resolve → load → model → templates → format → write (or check). The programmatic API and the
  * CLI both call this. Heavy modules (swagger-parser, ts-morph, prettier) load only when there is work to do.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,15 +60,9 @@ export interface GenerateResult {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const emitOptions = checkOptions(options);
   const notes: string[] = [];
-  const sets = await readInputs(await resolveSpecSets({ ...options, fetchVersion: fetcher(options, notes) }));
-  const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
-  const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
-  const digest = computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
-  const mayBeNoOp = !options.check && !options.force && options.write !== false;
-  const unchanged = mayBeNoOp ? await readIfUpToDate(options.out, digest) : undefined;
-  if (unchanged) {
-    return { status: 'unchanged', out: options.out, files: [...unchanged].map(([path, text]) => ({ path, text })), notes, digest };
-  }
+  const { sets, digest } = await digestInputs(options, emitOptions, notes);
+  const unchanged = mayBeNoOp(options) ? await readIfUpToDate(options.out, digest) : undefined;
+  if (unchanged) return unchangedResult(options.out, unchanged, notes, digest);
   const existing = await readTree(options.out);
   const { model, files } = await render(sets, emitOptions, options.services, digest);
   notes.push(...model.notes);
@@ -82,8 +77,39 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   return { status: 'written', out: options.out, files, notes, digest };
 }
 
-/** The default for an etcd version not found locally: a verified download into the user cache (loaded lazily). */
-function fetcher(options: GenerateOptions, notes: string[]): ResolveOptions['fetchVersion'] {
+/**
+ * The no-op check alone, for the build-step case: the `unchanged` result when the output is up to date, else
+ * undefined. It loads nothing heavy (no renderer, no spec parser), so a caller can decide before loading the rest.
+ */
+export async function findUpToDate(options: GenerateOptions): Promise<GenerateResult | undefined> {
+  if (!mayBeNoOp(options)) return undefined;
+  const notes: string[] = [];
+  // Never a download here: a version not cached means work to do, with the full CLI's progress line.
+  const { digest } = await digestInputs({ ...options, fetchVersion: fetcher(options, notes, true) }, checkOptions(options), notes);
+  const unchanged = await readIfUpToDate(options.out, digest);
+  return unchanged && unchangedResult(options.out, unchanged, notes, digest);
+}
+
+const mayBeNoOp = (options: GenerateOptions): boolean => !options.check && !options.force && options.write !== false;
+
+function unchangedResult(out: string, files: ReadonlyMap<string, string>, notes: string[], digest: string): GenerateResult {
+  return { status: 'unchanged', out, files: [...files].map(([path, text]) => ({ path, text })), notes, digest };
+}
+
+/** The inputs, read, and the digest of inputs, options and generator that every output header carries. */
+async function digestInputs(options: GenerateOptions, emitOptions: ReturnType<typeof checkOptions>, notes: string[]) {
+  const sets = await readInputs(await resolveSpecSets({ ...options, fetchVersion: fetcher(options, notes) }));
+  const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
+  const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
+  const digest = computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
+  return { sets, digest };
+}
+
+/**
+ * The default for an etcd version not found locally: a verified download into the user cache (loaded lazily);
+ * `cacheOnly`: the cached copy or a failure.
+ */
+function fetcher(options: GenerateOptions, notes: string[], cacheOnly = false): ResolveOptions['fetchVersion'] {
   if (options.fetchVersion || options.download === false) return options.fetchVersion;
   return async (version) => {
     const { createSpecDownloader } = await import('../spec/download.js');
@@ -92,6 +118,7 @@ function fetcher(options: GenerateOptions, notes: string[]): ResolveOptions['fet
       pins: options.sha256,
       onProgress: options.onProgress,
       onNote: (note) => notes.push(note),
+      ...(cacheOnly ? { fetch: () => Promise.reject(new Error('not cached')) } : {}),
     });
     return download(version);
   };
@@ -115,7 +142,7 @@ async function readInputs(sets: readonly SpecSet[]): Promise<SpecSet[]> {
         set.inputs.map(async (input) => {
           if (input.text !== undefined) return input;
           try {
-            return { ...input, text: await readFile(input.file, 'utf8') };
+            return { ...input, text: readFileSync(input.file, 'utf8') }; // sync: a few files, and the no-op path counts each hop
           } catch (e) {
             throw new SpecError(input.file, '', `cannot read the spec: ${(e as Error).message}`);
           }
@@ -131,7 +158,7 @@ async function readInputs(sets: readonly SpecSet[]): Promise<SpecSet[]> {
  * disagrees, the rest of the tree is not read here.
  */
 async function readIfUpToDate(out: string, digest: string): Promise<Map<string, string> | undefined> {
-  const index = await readFile(`${out}/index.ts`, 'utf8').catch(() => undefined);
+  const index = readIfPresent(`${out}/index.ts`);
   if (index === undefined || digestOf(index) !== digest) return undefined;
   const expected = outputDigestOf(index);
   const existing = await readTree(out);
@@ -175,6 +202,14 @@ function assertServicesExist(wanted: readonly string[], model: ApiModel, everyth
   if (missing.length === 0) return;
   const known = everything().services.map((s) => s.property).join(', ');
   throw new OptionError('--services', `${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not services' : 'is not a service'} of this API; the services are ${known}`);
+}
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every runtime source by its path under runtime/ (`wire/bytes.ts`). */

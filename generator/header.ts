@@ -3,6 +3,7 @@
  * no-op fast path compares digests without loading ts-morph or prettier.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,11 +96,17 @@ export const FINGERPRINT_FILE = 'fingerprint.txt';
  */
 export function generatorFingerprint(): Promise<string> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  cachedFingerprint ??= readFile(join(root, FINGERPRINT_FILE), 'utf8').then(
-    (text) => text.trim(),
-    () => sourceFingerprint(root),
-  );
+  cachedFingerprint ??= builtFingerprint(root) ?? sourceFingerprint(root);
   return cachedFingerprint;
+}
+
+/** The fingerprint a build recorded in dist/, if this runs from one (read synchronously: the no-op path's hop). */
+function builtFingerprint(root: string): Promise<string> | undefined {
+  try {
+    return Promise.resolve(readFileSync(join(root, FINGERPRINT_FILE), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -107,7 +114,7 @@ export function generatorFingerprint(): Promise<string> {
  * every committed client. Anything else (and any new file) counts, so a forgotten entry costs a regeneration,
  * never a stale output.
  */
-const NOT_OUTPUT = /^(bin|cli|config|index|package-info|progress|write|compat(-[\w-]+)?)\.ts$/;
+const NOT_OUTPUT = /^(bin|cli|config|fast-path|flags|index|package-info|progress|report|write|compat(-[\w-]+)?)\.ts$/;
 
 export async function sourceFingerprint(root: string): Promise<string> {
   const hash = createHash('sha256');
