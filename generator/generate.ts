@@ -64,7 +64,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const unchanged = mayBeNoOp(options) ? await readIfUpToDate(options.out, digest) : undefined;
   if (unchanged) return unchangedResult(options.out, unchanged, notes, digest);
   const existing = await readTree(options.out);
-  const { model, files } = await render(sets, emitOptions, options.services, digest);
+  const { model, files } = await render(sets, emitOptions, options, digest);
   notes.push(...model.notes);
   if (options.check) {
     const diff = diffTree(files, existing);
@@ -167,15 +167,27 @@ async function readIfUpToDate(out: string, digest: string): Promise<Map<string, 
   return actual === expected ? existing : undefined;
 }
 
-async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, services: readonly string[] | undefined, digest: string) {
-  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { runtimeClosure }, { formatTypeScript }] = await Promise.all([
-    import('../spec/load.js'),
-    import('../spec/build-model.js'),
-    import('../spec/merge.js'),
-    import('../templates/emit.js'),
-    import('../templates/runtime-manifest.js'),
-    import('./format.js'),
-  ]);
+/** The stages after the digest check, loaded with the V8 code cache for ts-morph's TypeScript (code-cache.ts). */
+async function loadStages(cacheDir: string | undefined) {
+  const { codeCacheDir, installCodeCache } = await import('./code-cache.js');
+  const uninstall = installCodeCache(codeCacheDir(cacheDir));
+  try {
+    return await Promise.all([
+      import('../spec/load.js'),
+      import('../spec/build-model.js'),
+      import('../spec/merge.js'),
+      import('../templates/emit.js'),
+      import('../templates/runtime-manifest.js'),
+      import('./format.js'),
+    ]);
+  } finally {
+    uninstall();
+  }
+}
+
+async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, options: GenerateOptions, digest: string) {
+  const { services } = options;
+  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { runtimeClosure }, { formatTypeScript }] = await loadStages(options.cacheDir);
   const models: ApiModel[] = [];
   for (const set of sets) {
     const specs = await loadSpecs(set.inputs);

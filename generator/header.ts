@@ -114,7 +114,7 @@ function builtFingerprint(root: string): Promise<string> | undefined {
  * every committed client. Anything else (and any new file) counts, so a forgotten entry costs a regeneration,
  * never a stale output.
  */
-const NOT_OUTPUT = /^(bin|cli|config|fast-path|flags|index|package-info|progress|report|write|compat(-[\w-]+)?)\.ts$/;
+const NOT_OUTPUT = /^(bin|cli|code-cache|config|fast-path|flags|index|package-info|progress|report|write|compat(-[\w-]+)?)\.ts$/;
 
 export async function sourceFingerprint(root: string): Promise<string> {
   const hash = createHash('sha256');
