@@ -1,10 +1,12 @@
 /**
  * A V8 code cache for the big CommonJS files a generation loads: the TypeScript compiler that ts-morph bundles
- * (`@ts-morph/common/dist/typescript.js`, 9 MB) and ts-morph itself. Node 20 has no `module.enableCompileCache`,
- * so while it is installed, those files compile through a `vm.Script` given the cached data of an earlier run;
- * after the first run the cache is written to `<cache dir>/v8-code-cache/`, keyed by the file's path, size,
- * modification time and package version, and by Node's and V8's versions. Anything off (no cache directory, an
- * unreadable or rejected cache, a failed write) falls back silently to Node's own loading.
+ * (`@ts-morph/common/dist/typescript.js`, 9 MB), ts-morph itself, and prettier's standalone build with the two
+ * plugins we format with. Node 20 has no `module.enableCompileCache`, so while it is installed, those files
+ * compile through a `vm.Script` given the cached data of an earlier run. The first run writes the cache when it is
+ * done (`flush()`), so it holds the functions emitting and formatting compiled too, to
+ * `<cache dir>/v8-code-cache/`, keyed by the file's path, size, modification time and package version, and by
+ * Node's and V8's versions. Anything off (no cache directory, an unreadable or rejected cache, a failed write)
+ * falls back silently to Node's own loading.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -13,8 +15,9 @@ import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { defaultCacheDir } from '../spec/download.js';
 
-/** The files worth caching: the large CommonJS files of ts-morph and its bundled TypeScript. */
-const CACHED = /[\\/]node_modules[\\/](@ts-morph[\\/]common[\\/]dist[\\/](typescript|ts-morph-common)|ts-morph[\\/]dist[\\/]ts-morph)\.js$/;
+/** The files worth caching: the large CommonJS files of ts-morph, its bundled TypeScript, and prettier's. */
+const CACHED =
+  /[\\/]node_modules[\\/](@ts-morph[\\/]common[\\/]dist[\\/](typescript|ts-morph-common)|ts-morph[\\/]dist[\\/]ts-morph|prettier[\\/](standalone|plugins[\\/](babel|estree)))\.js$/;
 
 type Compile = (this: Module, content: string, filename: string) => unknown;
 interface CompilingModule {
@@ -36,29 +39,46 @@ export interface CodeCacheEvent {
   readonly outcome: 'hit' | 'written' | 'rejected' | 'fallback';
 }
 
+export interface CodeCache {
+  /** Stops compiling through the cache (files loaded so far keep theirs). */
+  uninstall(): void;
+  /** Writes the caches the run lacked (call once the work is done: the cache then holds what it compiled). */
+  flush(): void;
+}
+
 /**
- * Installs the cache for files matching the pattern above (idempotent); returns a function that removes it.
+ * Installs the cache for files matching the pattern above (a second install is a no-op).
  * `dir` is the cache directory (`<user cache>/v8-code-cache`); undefined turns caching off.
  */
-export function installCodeCache(dir: string | undefined, onEvent?: (event: CodeCacheEvent) => void): () => void {
+export function installCodeCache(dir: string | undefined, onEvent?: (event: CodeCacheEvent) => void): CodeCache {
   const proto = (Module as unknown as CompilingModule).prototype;
   const original = proto._compile;
-  if (dir === undefined || (original as { codeCache?: true }).codeCache) return () => undefined;
+  if (dir === undefined || (original as { codeCache?: true }).codeCache) return { uninstall: () => undefined, flush: () => undefined };
+  const pending: (() => void)[] = [];
   const compile: Compile = function (content, filename) {
     if (!CACHED.test(filename)) return original.call(this, content, filename);
     const loaded = compileCached(content, filename, dir, onEvent);
     if (loaded === undefined) return original.call(this, content, filename);
-    return loaded.run(this);
+    const result = loaded.run(this);
+    if (loaded.write) pending.push(loaded.write);
+    return result;
   };
   (compile as { codeCache?: true }).codeCache = true;
   proto._compile = compile;
-  return () => {
-    if (proto._compile === compile) proto._compile = original;
+  return {
+    uninstall: () => {
+      if (proto._compile === compile) proto._compile = original;
+    },
+    flush: () => {
+      for (const write of pending.splice(0)) write();
+    },
   };
 }
 
 interface Loaded {
   run(module: Module): unknown;
+  /** Set after run() when the cache was missing or rejected: writes it. */
+  write?: () => void;
 }
 
 /** Compiles `filename` with its cached data when there is some; undefined when anything is off (before it runs). */
@@ -74,20 +94,22 @@ function compileCached(content: string, filename: string, dir: string, onEvent?:
     onEvent?.({ file: filename, outcome: 'fallback' });
     return undefined;
   }
-  return {
+  const loaded: Loaded = {
     run(module) {
       const fn = script.runInThisContext() as (...args: unknown[]) => unknown;
       const result = fn.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
-      // Written after the run, so the functions compiled while the module loaded are in the cache too.
-      if (cachedData === undefined || script.cachedDataRejected === true) {
+      if (cachedData !== undefined && script.cachedDataRejected !== true) {
+        onEvent?.({ file: filename, outcome: 'hit' });
+        return result;
+      }
+      loaded.write = () => {
         const written = writeAtomically(dir, cacheFile, script);
         onEvent?.({ file: filename, outcome: cachedData === undefined ? (written ? 'written' : 'fallback') : 'rejected' });
-      } else {
-        onEvent?.({ file: filename, outcome: 'hit' });
-      }
+      };
       return result;
     },
   };
+  return loaded;
 }
 
 /** The file's identity (path, size, mtime, package version) and the runtime's: a new TypeScript or Node is a new key. */

@@ -167,12 +167,15 @@ async function readIfUpToDate(out: string, digest: string): Promise<Map<string, 
   return actual === expected ? existing : undefined;
 }
 
-/** The stages after the digest check, loaded with the V8 code cache for ts-morph's TypeScript (code-cache.ts). */
+/**
+ * The stages after the digest check, loaded with the V8 code cache for ts-morph's TypeScript and prettier
+ * (code-cache.ts); `flushCodeCache` once the run is done writes what the cache lacked.
+ */
 async function loadStages(cacheDir: string | undefined) {
   const { codeCacheDir, installCodeCache } = await import('./code-cache.js');
-  const uninstall = installCodeCache(codeCacheDir(cacheDir));
+  const cache = installCodeCache(codeCacheDir(cacheDir));
   try {
-    return await Promise.all([
+    const stages = await Promise.all([
       import('../spec/load.js'),
       import('../spec/build-model.js'),
       import('../spec/merge.js'),
@@ -180,14 +183,16 @@ async function loadStages(cacheDir: string | undefined) {
       import('../templates/runtime-manifest.js'),
       import('./format.js'),
     ]);
+    return { stages, format: stages[5].loadFormatter(), flushCodeCache: cache.flush };
   } finally {
-    uninstall();
+    cache.uninstall();
   }
 }
 
 async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, options: GenerateOptions, digest: string) {
   const { services } = options;
-  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { runtimeClosure }, { formatTypeScript }] = await loadStages(options.cacheDir);
+  const { stages, format, flushCodeCache } = await loadStages(options.cacheDir);
+  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { runtimeClosure }] = stages;
   const models: ApiModel[] = [];
   for (const set of sets) {
     const specs = await loadSpecs(set.inputs);
@@ -196,7 +201,8 @@ async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' |
     models.push(model);
   }
   const model = models.length === 1 ? models[0]! : mergeModels(models);
-  const formatted = await formatTypeScript(emitFiles(model, emitOptions));
+  const formatted = await format(emitFiles(model, emitOptions));
+  flushCodeCache();
   // The runtime files the generated code imports, and what they import in turn: a kv-only client ships no watch/.
   const sources = await readRuntime(RUNTIME_DIR);
   const runtime = runtimeClosure(formatted, sources).map((path) => ({ path: `runtime/${path}`, text: sources.get(path)! }));

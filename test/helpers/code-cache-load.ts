@@ -2,7 +2,8 @@
 import { installCodeCache, type CodeCacheEvent } from '../../generator/code-cache.js';
 
 const events: CodeCacheEvent[] = [];
-installCodeCache(process.argv[2], (event) => events.push(event));
+const cache = installCodeCache(process.argv[2], (event) => events.push(event));
 const { Project } = await import('ts-morph');
 const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('a.ts', 'export const answer: number = 42;');
+cache.flush();
 process.stdout.write(JSON.stringify({ events: events.map((e) => `${e.outcome} ${e.file.replace(/.*node_modules\//, '')}`), text: file.getFullText() }));
