@@ -1,7 +1,7 @@
 /**
  * The transport's authentication against a real etcd 3.4 with auth enabled (what a fake gateway used to stand in
  * for): lazy and shared, the raw token, a token etcd dropped replaced once (changing a password drops the user's
- * tokens at once, like an expiry), a wrong password and a fixed token reported as etcd says, and no token on
+ * tokens at once, like an expiry; the snapshot route answers that with a 500, not a 401), a wrong password and a fixed token reported as etcd says, and no token on
  * operations that need none. Every exchange goes through the real fetch and is recorded.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const RANGE: OperationDescriptor = { name: 'kv.range', route: '/kv/range', safet
 const PUT: OperationDescriptor = { name: 'kv.put', route: '/kv/put', safety: 'write' };
 const STATUS: OperationDescriptor = { name: 'maintenance.status', route: '/maintenance/status', safety: 'read', noAuth: true };
 const CHANGE_PASSWORD: OperationDescriptor = { name: 'auth.userChangePassword', route: '/auth/user/changepw', safety: 'write' };
-const WATCH: OperationDescriptor = { name: 'watch.watch', route: '/watch', safety: 'read' };
+const SNAPSHOT: OperationDescriptor = { name: 'maintenance.snapshot', route: '/maintenance/snapshot', safety: 'read' };
 const PASSWORD = 'secret';
 const key = btoa('auth/k');
 
@@ -46,6 +46,8 @@ describe.skipIf(!etcdAvailable())('authentication against etcd 3.4 with auth ena
     return t;
   };
   const tokenOf = (line: string | undefined): string => line?.split(' ')[1] ?? '';
+  /** `<route> <token> <status>` with any token shown as `<token>`. */
+  const shape = (line: string): string => line.split(' ').map((part, i) => (i === 1 && part !== '-' ? '<token>' : part)).join(' ');
 
   it('authenticates lazily, sends the raw token, and shares one authentication among concurrent calls', async () => {
     const t = transport({ name: 'root', password: PASSWORD });
@@ -66,20 +68,20 @@ describe.skipIf(!etcdAvailable())('authentication against etcd 3.4 with auth ena
     const before = log.length;
     await t.unary(PUT, { key, value: btoa('2') });
     const after = log.slice(before);
-    expect(after.map((l) => l.replace(/ \S+ /, ' <token> '))).toEqual(['/kv/put <token> 401', '/auth/authenticate - 200', '/kv/put <token> 200']);
+    expect(after.map(shape)).toEqual(['/kv/put <token> 401', '/auth/authenticate - 200', '/kv/put <token> 200']);
     expect(tokenOf(after[2])).not.toBe(tokenOf(after[0]));
   });
 
-  it('opens a stream with a fresh token after etcd dropped the old one', async () => {
+  it('reopens a stream etcd refused with 500 "invalid auth token" (the snapshot route of 3.4) with a fresh token', async () => {
     const t = transport({ name: 'root', password: PASSWORD });
     await t.unary(RANGE, { key });
     await t.unary(CHANGE_PASSWORD, { name: 'root', password: PASSWORD });
     const before = log.length;
-    for await (const message of t.stream(WATCH, { create_request: { key } })) {
-      expect(message).toMatchObject({ created: true });
+    for await (const message of t.stream(SNAPSHOT, {})) {
+      expect(typeof message['blob']).toBe('string');
       break;
     }
-    expect(log.slice(before).map((l) => l.replace(/ \S+ /, ' <token> '))).toEqual(['/watch <token> 401', '/auth/authenticate - 200', '/watch <token> 200']);
+    expect(log.slice(before).map(shape)).toEqual(['/maintenance/snapshot <token> 500', '/auth/authenticate - 200', '/maintenance/snapshot <token> 200']);
   });
 
   it('reports a wrong password as etcd says it', async () => {
