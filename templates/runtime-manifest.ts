@@ -5,8 +5,8 @@
  * Which runtime files ship follows from it: the files the generated code imports and every file those import
  * (`runtimeClosure`), so a `--services kv` client carries no watch, lease, lock, election or snapshot code.
  *
- * Adding a runtime module or a client helper is one entry below (modules are kept in path order, one block each).
- * A module only other runtime modules import needs no entry: the closure ships it.
+ * Every runtime file has an entry (test/emit/runtime-manifest.test.ts checks it); adding a runtime module or a
+ * client helper is one entry below, kept in path order, one block each.
  */
 import type { ApiModel } from '../spec/model.js';
 
@@ -54,6 +54,7 @@ export const RUNTIME_MODULES = {
     file: 'codes.ts',
     index: [{ values: ['GrpcCode', 'grpcCodeName'], types: ['GrpcCodeName'] }],
   },
+  // Modules without `index` or `helpers` are the runtime's own (shipped when a shipped module imports them).
   errors: {
     file: 'errors.ts',
     index: [
@@ -61,10 +62,18 @@ export const RUNTIME_MODULES = {
       { values: ['WatchCompactedError'], services: ['watch'] },
     ],
   },
+  auth: { file: 'core/auth.ts' },
+  backoff: { file: 'core/backoff.ts' },
+  endpoints: { file: 'core/endpoints.ts' },
+  chooseEngine: { file: 'core/engines/choose.ts' },
+  fetchEngine: { file: 'core/engines/fetch.ts' },
+  failover: { file: 'core/failover.ts' },
   layers: {
     file: 'core/layers.ts',
     index: [{ values: ['authLayer', 'clusterLayers', 'failoverLayer', 'streamLayer'] }],
   },
+  responses: { file: 'core/responses.ts' },
+  signals: { file: 'core/signals.ts' },
   transport: {
     file: 'core/transport.ts',
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
@@ -101,6 +110,8 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  readAhead: { file: 'helpers/read-ahead.ts' },
+  sha256: { file: 'helpers/sha256.ts' },
   snapshot: {
     file: 'helpers/snapshot.ts',
     index: [
@@ -143,6 +154,8 @@ export const RUNTIME_MODULES = {
       { types: ['WebSocketConstructor', 'WebSocketLike'], services: ['watch'] },
     ],
   },
+  watchChannel: { file: 'watch/channel.ts' },
+  watchHub: { file: 'watch/hub.ts' },
   watch: {
     file: 'watch/index.ts',
     index: [{ types: ['WatchEvents', 'WatchEventsOptions', 'WatchFilter'], services: ['watch'] }],
@@ -158,6 +171,11 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  watchProgress: { file: 'watch/progress.ts' },
+  watchRequest: { file: 'watch/request.ts' },
+  watchRetry: { file: 'watch/retry.ts' },
+  watchSocket: { file: 'watch/socket.ts' },
+  websocket: { file: 'watch/websocket.ts' },
   bytes: {
     file: 'wire/bytes.ts',
     index: [{ values: ['bytesToText', 'prefixRangeEnd', 'textToBytes'] }],
@@ -170,6 +188,7 @@ export const RUNTIME_MODULES = {
     file: 'wire/int64.ts',
     index: [{ types: ['Int64Input'] }],
   },
+  ndjson: { file: 'wire/ndjson.ts' },
 } as const satisfies Record<string, RuntimeModule>;
 
 export type RuntimeName = keyof typeof RUNTIME_MODULES;

@@ -38,6 +38,11 @@ describe('the runtime manifest', () => {
     expect(named.filter((n) => !exported.has(n))).toEqual([]);
   });
 
+  it('lists every runtime file, once', () => {
+    const listed = Object.values(RUNTIME_MODULES as Record<string, RuntimeModule>).map((m) => m.file);
+    expect([...listed].sort()).toEqual([...sources.keys()].sort());
+  });
+
   it('reads the same relative imports from every runtime file as the TypeScript compiler', () => {
     for (const [path, text] of sources) {
       const compiler = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName).filter((f) => f.startsWith('.'));
