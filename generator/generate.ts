@@ -1,15 +1,17 @@
 /**
- * generate: resolve → load → model → templates → format → write (or check). The programmatic API and the
- * CLI both call this. Heavy modules (swagger-parser, ts-morph, prettier) load only when there is work to do.
+ * generate: the spec stage (spec/open.ts: resolve → read → validate → model → merge) → templates → format →
+ * write (or check). The programmatic API and the CLI both call this. Heavy modules (swagger-parser, ts-morph,
+ * prettier) load only when there is work to do. `--check` refuses specs of a version no digest pins.
  */
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OptionError, SpecError } from '../spec/errors.js';
+import { OptionError } from '../spec/errors.js';
 import type { ApiModel } from '../spec/model.js';
 import { isIdentifier } from '../spec/names.js';
-import { resolveSpecSets, type ResolveOptions, type SpecSet } from '../spec/resolve.js';
+import { openApi } from '../spec/open.js';
+import type { ResolveOptions, SpecSet } from '../spec/resolve.js';
 import type { DownloadProgress, PinnedDigests } from '../spec/download.js';
 import { bodyOf, computeDigest, computeOutputDigest, describeInputs, digestOf, generatorFingerprint, header, outputDigestOf } from './header.js';
 import { assertOwned, diffTree, readTree, writeAtomically, type OutputFile, type TreeDiff } from './write.js';
@@ -59,12 +61,16 @@ export interface GenerateResult {
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const emitOptions = checkOptions(options);
-  const notes: string[] = [];
-  const { sets, digest } = await digestInputs(options, emitOptions, notes);
+  const api = await openApi({ ...options, requirePins: options.check === true });
+  const { sets } = api;
+  const notes = [...api.notes];
+  const digest = await inputDigest(sets, emitOptions, options);
   const unchanged = mayBeNoOp(options) ? await readIfUpToDate(options.out, digest) : undefined;
   if (unchanged) return unchangedResult(options.out, unchanged, notes, digest);
   const existing = await readTree(options.out);
-  const { model, files } = await render(sets, emitOptions, options, digest);
+  const stages = await loadStages(options.cacheDir);
+  const model = await api.model();
+  const files = await render(model, sets, emitOptions, digest, stages);
   notes.push(...model.notes);
   if (options.check) {
     const diff = diffTree(files, existing);
@@ -83,11 +89,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  */
 export async function findUpToDate(options: GenerateOptions): Promise<GenerateResult | undefined> {
   if (!mayBeNoOp(options)) return undefined;
-  const notes: string[] = [];
+  const emitOptions = checkOptions(options);
   // Never a download here: a version not cached means work to do, with the full CLI's progress line.
-  const { digest } = await digestInputs({ ...options, fetchVersion: fetcher(options, notes, true) }, checkOptions(options), notes);
+  const api = await openApi({ ...options, fetchVersion: cacheOnly(options) });
+  const digest = await inputDigest(api.sets, emitOptions, options);
   const unchanged = await readIfUpToDate(options.out, digest);
-  return unchanged && unchangedResult(options.out, unchanged, notes, digest);
+  return unchanged && unchangedResult(options.out, unchanged, [...api.notes], digest);
 }
 
 const mayBeNoOp = (options: GenerateOptions): boolean => !options.check && !options.force && options.write !== false;
@@ -96,31 +103,20 @@ function unchangedResult(out: string, files: ReadonlyMap<string, string>, notes:
   return { status: 'unchanged', out, files: [...files].map(([path, text]) => ({ path, text })), notes, digest };
 }
 
-/** The inputs, read, and the digest of inputs, options and generator that every output header carries. */
-async function digestInputs(options: GenerateOptions, emitOptions: ReturnType<typeof checkOptions>, notes: string[]) {
-  const sets = await readInputs(await resolveSpecSets({ ...options, fetchVersion: fetcher(options, notes) }));
+/** The digest of inputs, options and generator that every output header carries. */
+async function inputDigest(sets: readonly SpecSet[], emitOptions: ReturnType<typeof checkOptions>, options: GenerateOptions): Promise<string> {
   const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
   const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
-  const digest = computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
-  return { sets, digest };
+  return computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
 }
 
-/**
- * The default for an etcd version not found locally: a verified download into the user cache (loaded lazily);
- * `cacheOnly`: the cached copy or a failure.
- */
-function fetcher(options: GenerateOptions, notes: string[], cacheOnly = false): ResolveOptions['fetchVersion'] {
+/** An etcd version not found locally, from the download cache only (the user's resolver, or none, as given). */
+function cacheOnly(options: GenerateOptions): ResolveOptions['fetchVersion'] {
   if (options.fetchVersion || options.download === false) return options.fetchVersion;
   return async (version) => {
     const { createSpecDownloader } = await import('../spec/download.js');
-    const download = createSpecDownloader({
-      cacheDir: options.cacheDir,
-      pins: options.sha256,
-      onProgress: options.onProgress,
-      onNote: (note) => notes.push(note),
-      ...(cacheOnly ? { fetch: () => Promise.reject(new Error('not cached')) } : {}),
-    });
-    return download(version);
+    const notFetched = (): Promise<Response> => Promise.reject(new Error('not in the download cache'));
+    return createSpecDownloader({ cacheDir: options.cacheDir, pins: options.sha256, fetch: notFetched })(version);
   };
 }
 
@@ -130,26 +126,7 @@ function checkOptions(options: GenerateOptions) {
   if (int64 !== 'bigint' && int64 !== 'string') throw new OptionError('--int64', `must be bigint or string, not ${JSON.stringify(int64)}`);
   const clientName = options.name ?? 'createClient';
   if (!isIdentifier(clientName)) throw new OptionError('--name', `${JSON.stringify(clientName)} is not a JavaScript identifier`);
-  if (options.services && options.services.length === 0) throw new OptionError('--services', 'lists no service');
   return { int64, clientName } as const;
-}
-
-async function readInputs(sets: readonly SpecSet[]): Promise<SpecSet[]> {
-  return Promise.all(
-    sets.map(async (set) => ({
-      ...set,
-      inputs: await Promise.all(
-        set.inputs.map(async (input) => {
-          if (input.text !== undefined) return input;
-          try {
-            return { ...input, text: readFileSync(input.file, 'utf8') }; // sync: a few files, and the no-op path counts each hop
-          } catch (e) {
-            throw new SpecError(input.file, '', `cannot read the spec: ${(e as Error).message}`);
-          }
-        }),
-      ),
-    })),
-  );
 }
 
 /**
@@ -175,51 +152,26 @@ async function loadStages(cacheDir: string | undefined) {
   const { codeCacheDir, installCodeCache } = await import('./code-cache.js');
   const cache = installCodeCache(codeCacheDir(cacheDir));
   try {
-    const stages = await Promise.all([
-      import('../spec/load.js'),
-      import('../spec/build-model.js'),
-      import('../spec/merge.js'),
-      import('../templates/emit.js'),
-      import('../templates/runtime-manifest.js'),
-      import('./format.js'),
-    ]);
-    return { stages, format: stages[5].loadFormatter(), flushCodeCache: cache.flush };
+    const [emit, manifest, format] = await Promise.all([import('../templates/emit.js'), import('../templates/runtime-manifest.js'), import('./format.js')]);
+    return { modules: [emit, manifest] as const, format: format.loadFormatter(), flushCodeCache: cache.flush };
   } finally {
     cache.uninstall();
   }
 }
 
-async function render(sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, options: GenerateOptions, digest: string) {
-  const { services } = options;
-  const { stages, format, flushCodeCache } = await loadStages(options.cacheDir);
-  const [{ loadSpecs }, { buildModel }, { mergeModels }, { emitFiles, RUNTIME_DIR }, { runtimeClosure }] = stages;
-  const models: ApiModel[] = [];
-  for (const set of sets) {
-    const specs = await loadSpecs(set.inputs);
-    const model = buildModel(specs, services ? { services } : {});
-    if (services) assertServicesExist(services, model, () => buildModel(specs));
-    models.push(model);
-  }
-  const model = models.length === 1 ? models[0]! : mergeModels(models);
-  const formatted = await format(emitFiles(model, emitOptions));
-  flushCodeCache();
+type Stages = Awaited<ReturnType<typeof loadStages>>;
+
+async function render(model: ApiModel, sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, digest: string, stages: Stages): Promise<OutputFile[]> {
+  const [{ emitFiles, RUNTIME_DIR }, { runtimeClosure }] = stages.modules;
+  const formatted = await stages.format(emitFiles(model, emitOptions));
+  stages.flushCodeCache();
   // The runtime files the generated code imports, and what they import in turn: a kv-only client ships no watch/.
   const sources = await readRuntime(RUNTIME_DIR);
   const runtime = runtimeClosure(formatted, sources).map((path) => ({ path: `runtime/${path}`, text: sources.get(path)! }));
   const bodies = [...formatted, ...runtime].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) })));
   const top = header(inputs, digest, computeOutputDigest(bodies.map((f) => [f.path, f.text] as const)));
-  const files = bodies.map((f) => ({ path: f.path, text: top + f.text }));
-  return { model, files };
-}
-
-/** Each `--services` entry must name a service (its tag or client property): a typo would silently drop it. */
-function assertServicesExist(wanted: readonly string[], model: ApiModel, everything: () => ApiModel): void {
-  const names = (m: ApiModel): string[] => m.services.flatMap((s) => [s.name.toLowerCase(), s.property.toLowerCase()]);
-  const missing = wanted.filter((w) => !names(model).includes(w.toLowerCase()));
-  if (missing.length === 0) return;
-  const known = everything().services.map((s) => s.property).join(', ');
-  throw new OptionError('--services', `${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not services' : 'is not a service'} of this API; the services are ${known}`);
+  return bodies.map((f) => ({ path: f.path, text: top + f.text }));
 }
 
 function readIfPresent(file: string): string | undefined {

@@ -15,6 +15,7 @@ import { buildErrorBodies } from './error-bodies.js';
 import { SpecError } from './errors.js';
 import type { LoadedSpec } from './load.js';
 import type { ApiModel, Enum, Field, FieldType, Message, Operation, Safety, Service } from './model.js';
+import { compareText } from './order.js';
 import { isIdentifier, isReservedTypeName, jsonName, methodName, pascalCase, serviceProperty, splitPackage } from './names.js';
 import { compareVersions } from './versions.js';
 
@@ -42,6 +43,12 @@ export function buildModel(specs: readonly LoadedSpec[], options: BuildOptions =
     notes,
     ...(errorBodies.length ? { errorBodies } : {}),
   };
+}
+
+/** The services the specs define (before any `services` selection): tag and client property. */
+export function serviceNames(specs: readonly LoadedSpec[]): { name: string; property: string }[] {
+  const tags = [...new Set(specs.flatMap(readOperations).map((op) => op.service))].sort(compareText);
+  return tags.map((name) => ({ name, property: serviceProperty(name) }));
 }
 
 /** All routes of one RPC: the primary binding and its aliases (`LeaseRevoke2` at /kv/lease/revoke). */
@@ -273,9 +280,4 @@ function assertUnique(values: readonly string[], message: (v: string) => string)
     if (seen.has(v)) throw new SpecError('(model)', '', message(v));
     seen.add(v);
   }
-}
-
-/** Locale-independent ordering: output must not depend on the machine. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

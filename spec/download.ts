@@ -37,6 +37,8 @@ export interface DownloadOptions {
   /** Told what a user should know, e.g. the digests of a version the manifest does not know. */
   readonly onNote?: ((note: string) => void) | undefined;
   readonly timeoutMs?: number | undefined;
+  /** Refuse a version neither the manifest nor `pins` knows, after telling its digests (`generate --check`). */
+  readonly requirePins?: boolean | undefined;
 }
 
 /** `$ETCD_GATEWAY_CODEGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/etcd-gateway-codegen`, else `~/.cache/etcd-gateway-codegen`. */
@@ -64,20 +66,49 @@ export function createSpecDownloader(options: DownloadOptions = {}): (version: s
     let downloaded = false;
     const inputs: SpecInput[] = [];
     for (const name of SPEC_NAMES) {
-      const file = join(dir, specFileName(name));
-      let bytes = await readCached(file, expected.digests?.[name]);
-      if (!bytes) {
-        bytes = await download({ url: specUrl(baseUrl, version, name), version, name, options });
-        refuseMismatch(specUrl(baseUrl, version, name), sha256Hex(bytes), expected.digests?.[name], expected.source, version);
-        await writeCached(dir, file, bytes);
-        downloaded = true;
-      }
-      got.set(name, sha256Hex(bytes));
-      inputs.push({ file, basename: specFileName(name), version, text: new TextDecoder().decode(bytes) });
+      const fetched = await cachedOrDownloaded({ baseUrl, dir, version, name, expected, options });
+      if (fetched === undefined) continue;
+      downloaded ||= fetched.downloaded;
+      got.set(name, sha256Hex(fetched.bytes));
+      inputs.push({ file: join(dir, specFileName(name)), basename: specFileName(name), version, text: new TextDecoder().decode(fetched.bytes) });
     }
+    if (!expected.digests && options.requirePins) throw new OptionError('--etcd', unpinnedRefusal(version, got));
     if (downloaded && !expected.digests) options.onNote?.(unknownVersionNote(version, got));
     return { version, inputs };
   };
+}
+
+interface FetchRequest {
+  readonly baseUrl: string;
+  readonly dir: string;
+  readonly version: string;
+  readonly name: SpecName;
+  readonly expected: { digests?: Partial<SpecDigests>; source: string };
+  readonly options: DownloadOptions;
+}
+
+/**
+ * One spec file: the cached copy, else a verified download. etcd 3.0 and 3.1 publish only rpc: a v3lock or
+ * v3election the tag does not have (404) is left out when no digest expects it, and remembered in the cache
+ * (`<file>.absent`) so that the next run needs no network.
+ */
+async function cachedOrDownloaded(req: FetchRequest): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {
+  const { dir, version, name, expected, options } = req;
+  const file = join(dir, specFileName(name));
+  const digest = expected.digests?.[name];
+  const cached = await readCached(file, digest);
+  if (cached) return { bytes: cached, downloaded: false };
+  const optional = name !== 'rpc' && digest === undefined;
+  if (optional && (await readFile(`${file}.absent`).then(() => true, () => false))) return undefined;
+  const url = specUrl(req.baseUrl, version, name);
+  const bytes = await download({ url, version, name, options, optional });
+  if (bytes === undefined) {
+    await writeCached(dir, `${file}.absent`, new Uint8Array());
+    return undefined;
+  }
+  refuseMismatch(url, sha256Hex(bytes), digest, expected.source, version);
+  await writeCached(dir, file, bytes);
+  return { bytes, downloaded: true };
 }
 
 function expectedDigests(version: string, pins: PinnedDigests | undefined): { digests?: Partial<SpecDigests>; source: string } {
@@ -116,9 +147,11 @@ interface DownloadRequest {
   readonly version: string;
   readonly name: SpecName;
   readonly options: DownloadOptions;
+  /** A 404 means the tag does not publish this file: undefined, not an error. */
+  readonly optional?: boolean;
 }
 
-async function download({ url, version, name, options }: DownloadRequest): Promise<Uint8Array> {
+async function download({ url, version, name, options, optional }: DownloadRequest): Promise<Uint8Array | undefined> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let response: Response;
   try {
@@ -126,6 +159,7 @@ async function download({ url, version, name, options }: DownloadRequest): Promi
   } catch (e) {
     throw new OptionError('--etcd', `cannot download etcd ${version}'s specs from ${url} (${reason(e)}). ${offlineHint(version)}`);
   }
+  if (response.status === 404 && optional) return undefined;
   if (!response.ok) {
     const tag = response.status === 404 ? ` Is v${version} an etcd release tag?` : '';
     throw new OptionError('--etcd', `${url} answered HTTP ${response.status}.${tag} ${offlineHint(version)}`);
@@ -173,11 +207,22 @@ export function offlineHint(version: string): string {
   );
 }
 
+/** The config entry that pins these digests. */
+function pinLine(version: string, digests: ReadonlyMap<SpecName, string>): string {
+  return `  "sha256": ${JSON.stringify({ [version]: Object.fromEntries(digests) })}`;
+}
+
+function unpinnedRefusal(version: string, digests: ReadonlyMap<SpecName, string>): string {
+  return (
+    `etcd ${version} is not in this generator's manifest and its specs are not pinned: --check accepts only verified specs. ` +
+    `Check these SHA-256 digests of its specs and pin them in etcd-gateway-codegen.config.json:\n${pinLine(version, digests)}`
+  );
+}
+
 function unknownVersionNote(version: string, digests: ReadonlyMap<SpecName, string>): string {
-  const pin = JSON.stringify({ [version]: Object.fromEntries(digests) });
   return (
     `etcd ${version} is not in this generator's manifest, so its downloaded specs were not verified. ` +
     `Their SHA-256 digests — pin them in etcd-gateway-codegen.config.json to refuse any other bytes later:\n` +
-    `  "sha256": ${pin}`
+    pinLine(version, digests)
   );
 }

@@ -4,6 +4,7 @@
  * `{code, message, details}` without knowing the definition names.
  */
 import type { ErrorBody } from './model.js';
+import { compareText } from './order.js';
 import type { RawOperation } from './operations.js';
 
 export function buildErrorBodies(operations: readonly RawOperation[]): ErrorBody[] {
@@ -18,6 +19,6 @@ export function buildErrorBodies(operations: readonly RawOperation[]): ErrorBody
     }
   }
   return [...fields.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([definition, known]) => ({ definition, fields: [...known].sort() }));
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([definition, known]) => ({ definition, fields: [...known].sort(compareText) }));
 }

@@ -1,10 +1,9 @@
 /**
- * Read and validate Swagger 2.0 documents. The only I/O in spec/ besides resolving inputs.
+ * Parse and validate Swagger 2.0 documents whose text open.ts has read (the one place spec files are read).
  *
  * swagger-parser validates a copy (it dereferences in place); the model is built from the parsed document
  * with every `$ref` name intact.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV2 } from 'openapi-types';
@@ -21,18 +20,15 @@ export interface LoadedSpec {
   readonly doc: OpenAPIV2.Document;
 }
 
-export async function loadSpecs(inputs: readonly SpecInput[]): Promise<LoadedSpec[]> {
+/** An input with its text (see open.ts). */
+export type ReadInput = SpecInput & { readonly text: string };
+
+export async function loadSpecs(inputs: readonly ReadInput[]): Promise<LoadedSpec[]> {
   return Promise.all(inputs.map((input) => loadSpec(input)));
 }
 
-export async function loadSpec(input: SpecInput): Promise<LoadedSpec> {
-  let text: string;
-  try {
-    text = input.text ?? (await readFile(input.file, 'utf8'));
-  } catch (e) {
-    throw new SpecError(input.file, '', `cannot read the spec: ${(e as Error).message}`);
-  }
-  return parseSpec(input, text, await validateSpec(input.file, parseJson(input.file, text)));
+export async function loadSpec(input: ReadInput): Promise<LoadedSpec> {
+  return parseSpec(input, input.text, await validateSpec(input.file, parseJson(input.file, input.text)));
 }
 
 function parseSpec(input: SpecInput, text: string, doc: OpenAPIV2.Document): LoadedSpec {

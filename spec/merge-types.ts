@@ -2,7 +2,7 @@
  * Merging messages and enums of several etcd versions: the union of fields and values, each marked with the
  * versions that have it when not every version of its message or enum does.
  */
-import { compareText } from './build-model.js';
+import { compareText } from './order.js';
 import type { ApiModel, Enum, EnumValue, Field, FieldType, Message } from './model.js';
 
 /** One version's copy of something, and the versions it stands for. */

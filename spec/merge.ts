@@ -6,7 +6,7 @@
  * each such decision is written to `notes`. Versions that call an operation at another canonical route keep it
  * in `versionRoutes`, so a client over 3.2 and 3.6 still reaches LeaseRevoke at /kv/lease/revoke on 3.2.
  */
-import { compareText } from './build-model.js';
+import { compareText } from './order.js';
 import { OptionError, SpecError } from './errors.js';
 import { mergeEnums, mergeMessages, presence, versionsUnlessAll, type Versioned } from './merge-types.js';
 import type { ApiModel, ErrorBody, Operation, Service, SourceInfo, VersionOperations, VersionRoute } from './model.js';

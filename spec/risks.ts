@@ -52,3 +52,45 @@ const BY_KEY = new Map(IGNORED_FIELD_RISKS.map((r) => [`${r.message}.${r.field}`
 export function ignoredFieldConsequence(message: string, field: string): string | undefined {
   return BY_KEY.get(`${message}.${field}`);
 }
+
+/**
+ * Routes a server answers with another RPC than a spec binds there (see GATEWAY.md). A client calling the spec's
+ * RPC at such a route gets the other RPC's answer, decoded as its own: the generated call fails before sending
+ * instead (runtime/core/route-check.ts), and compat names the route in its report.
+ */
+export interface RouteAnswer {
+  /** Without the version prefix: `/maintenance/hash`. */
+  readonly path: string;
+  /** The RPC the server runs there. */
+  readonly rpc: string;
+  /** The first server version that does so, when not every one does. */
+  readonly since?: string;
+  /** The first server version that no longer does, when one is known. */
+  readonly before?: string;
+  readonly why: string;
+}
+
+export const ROUTE_ANSWERS: readonly RouteAnswer[] = [
+  {
+    path: '/maintenance/hash',
+    rpc: 'Hash',
+    why: 'etcd 3.3 and 3.4 declare both Hash and HashKV at this route; their specs keep HashKV, but the server routes it to Hash (measured on etcd 3.4.23), as 3.2 and 3.5+ servers do',
+  },
+];
+
+/** What the table says of a route, if anything. */
+export function routeAnswer(path: string): RouteAnswer | undefined {
+  return ROUTE_ANSWERS.find((r) => r.path === path);
+}
+
+/**
+ * The routes an operation may be sent to (canonical, aliases, other versions' routes) at which a server runs
+ * another RPC than the operation's: `[{ path: '/maintenance/hash', rpc: 'Hash', … }]` for 3.4's HashKV.
+ */
+export function misroutedPaths(op: { readonly rpc: string; readonly route: { readonly path: string }; readonly alternateRoutes: readonly { readonly path: string }[]; readonly versionRoutes?: readonly { readonly path: string }[] }): RouteAnswer[] {
+  const paths = [op.route.path, ...op.alternateRoutes.map((r) => r.path), ...(op.versionRoutes ?? []).map((r) => r.path)];
+  return [...new Set(paths)].flatMap((p) => {
+    const answer = routeAnswer(p);
+    return answer && answer.rpc !== op.rpc ? [answer] : [];
+  });
+}

@@ -28,8 +28,9 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
     imports.type('./services.js', serviceTypeName(s));
     imports.value('./services.js', serviceFactoryName(s));
   }
+  const namespaced = imports.value(RUNTIME.namespace, 'namespaceTransport');
+  const bytesInput = imports.type(RUNTIME.codec, 'BytesInput');
   const body: WriterFunction = (w) => {
-    w.writeLine(`const transport = ${client.transport};`);
     if (helpers.length) {
       w.write('const services = ').inlineBlock(() => {
         for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
@@ -41,6 +42,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       for (const s of helpers.length ? [] : model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
       w.writeLine('transport,');
       for (const h of helpers) w.writeLine(`${h.property}: ${h.factory}({ transport, ${[...h.services.map((p) => `${p}: services.${p}`), ...(h.codecs ?? [])].join(', ')} }),`);
+      w.writeLine(`namespace: (prefix) => ${CLIENT_ON}(${namespaced}(transport, prefix)),`);
       w.writeLine('close: () => transport.close(),');
     });
     w.write(';');
@@ -56,7 +58,17 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
         { name: 'transport', type: transportType, isReadonly: true, docs: jsDoc('The transport under every call: endpoints, prefix, auth, failover.') },
         ...helpers.map((h) => ({ name: h.property, type: h.type, isReadonly: true, docs: jsDoc(h.doc) })),
       ],
-      methods: [{ name: 'close', returnType: 'void', docs: jsDoc('Stop background work (token refresh, open streams).') }],
+      methods: [
+        {
+          name: 'namespace',
+          parameters: [{ name: 'prefix', type: bytesInput }],
+          returnType: 'EtcdClient',
+          docs: jsDoc(
+            "The same client with every key relative to `prefix` (kv, txn, watches, locks, elections, helpers); `'\\0'` as a range end means the whole namespace. Namespaces nest; closing one closes the client.",
+          ),
+        },
+        { name: 'close', returnType: 'void', docs: jsDoc('Stop background work (token refresh, open streams).') },
+      ],
     },
     {
       kind: StructureKind.Function,
@@ -69,10 +81,21 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
         example &&
           `It builds every service, so a bundle keeps all of them; for only some, e.g. \`${serviceFactoryName(example)}(createTransport(options))\`.`,
       ),
+      statements: [`return ${CLIENT_ON}(${client.transport});`],
+    },
+    {
+      kind: StructureKind.Function,
+      name: CLIENT_ON,
+      parameters: [{ name: 'transport', type: transportType }],
+      returnType: 'EtcdClient',
+      docs: jsDoc("The client over one transport: createClient's, or a namespace's (so both have the same shape)."),
       statements: [body],
     },
   ];
 }
+
+/** The generated function that builds the client object over a transport. */
+const CLIENT_ON = 'clientOnTransport';
 
 /** The module users import: the client, models and services, and what the manifest says this client's runtime offers. */
 export function emitIndex(model: ApiModel, options: EmitOptions): StatementStructures[] {

@@ -47,10 +47,18 @@ function inputTypes(m: Message, usage: Usage, imports: Imports, versions: readon
     name: inputTypeName(m.name),
     isExported: true,
     docs: jsDoc(m.description, versionNote(m.versions, versions)),
-    properties: m.fields.map((f) => property(f, inputType(f, imports), true, fieldNote(m, f, versions))),
+    properties: m.fields.map((f) => property(f, inputType(f, imports), inputFieldIsOptional(f), fieldNote(m, f, versions))),
   };
   if (usage.output.has(m.name)) return [input];
   return [input, { kind: StructureKind.TypeAlias, name: m.name, isExported: true, type: inputTypeName(m.name), docs: jsDoc(`What you pass: see {@link ${inputTypeName(m.name)}}.`) }];
+}
+
+/**
+ * Whether a caller may leave an input field out: always, for proto3 has no required fields (the server reads an
+ * omitted field as its zero value). services.ts lets a whole request be left out when all its fields may be.
+ */
+export function inputFieldIsOptional(_field: Field): boolean {
+  return true;
 }
 
 /** A field is in the versions its message is in, unless it says otherwise. */

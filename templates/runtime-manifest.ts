@@ -49,6 +49,9 @@ export interface RuntimeModule {
   readonly helpers?: readonly ClientHelper[];
 }
 
+/** An everyday verb on the client (issue 10): `client.get(key)`, from helpers/kv-verbs.ts, for clients with kv. */
+const verb = (property: string, factory: string, type: string, doc: string): ClientHelper => ({ property, services: ['kv'], factory, type, doc });
+
 export const RUNTIME_MODULES = {
   codes: {
     file: 'codes.ts',
@@ -60,6 +63,21 @@ export const RUNTIME_MODULES = {
     index: [
       { values: ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'isRetriable'] },
       { values: ['WatchCompactedError'], services: ['watch'] },
+      // The answers callers branch on (issue 10).
+      {
+        values: [
+          'EtcdAlreadyExistsError',
+          'EtcdAuthFailedError',
+          'EtcdCompactedError',
+          'EtcdFutureRevisionError',
+          'EtcdLeaseNotFoundError',
+          'EtcdNoLeaderError',
+          'EtcdNoSpaceError',
+          'EtcdNotFoundError',
+          'EtcdPermissionDeniedError',
+        ],
+        types: ['EtcdSubject'],
+      },
     ],
   },
   auth: { file: 'core/auth.ts' },
@@ -68,11 +86,13 @@ export const RUNTIME_MODULES = {
   chooseEngine: { file: 'core/engines/choose.ts' },
   fetchEngine: { file: 'core/engines/fetch.ts' },
   failover: { file: 'core/failover.ts' },
+  keyspace: { file: 'core/keyspace.ts' },
   layers: {
     file: 'core/layers.ts',
     index: [{ values: ['authLayer', 'clusterLayers', 'failoverLayer', 'streamLayer'] }],
   },
   responses: { file: 'core/responses.ts' },
+  routeCheck: { file: 'core/route-check.ts', index: [{ values: ['EtcdMisroutedError'] }] },
   signals: { file: 'core/signals.ts' },
   transport: {
     file: 'core/transport.ts',
@@ -97,6 +117,34 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  iterate: {
+    file: 'helpers/iterate.ts',
+    index: [{ values: ['createIterate'], types: ['IterateOptions'], services: ['kv'] }],
+    helpers: [
+      {
+        property: 'iterate',
+        services: ['kv'],
+        factory: 'createIterate',
+        type: 'Iterate<KeyValue>',
+        models: ['KeyValue'],
+        doc: "A range's key-values in key order, read in pages at the first page's revision: consistent while others write, one page in memory.",
+      },
+    ],
+  },
+  kvApi: { file: 'helpers/kv-api.ts' },
+  kvVerbs: {
+    file: 'helpers/kv-verbs.ts',
+    index: [{ types: ['CallControl', 'PrefixReadOptions', 'PutOptions', 'ReadOptions'], services: ['kv'] }],
+    helpers: [
+      verb('get', 'createGet', 'Get', 'The value of `key`, or undefined when it does not exist.'),
+      verb('getText', 'createGetText', 'GetText', 'The value of `key` as UTF-8 text, or undefined when it does not exist.'),
+      verb('getPrefix', 'createGetPrefix', 'GetPrefix', 'Every key starting with `prefix` (as text) and its value, in key order; for large prefixes use `iterate`.'),
+      verb('getPrefixText', 'createGetPrefixText', 'GetPrefixText', 'Every key starting with `prefix` and its value, both as text, in key order.'),
+      verb('put', 'createPut', 'Put', 'Write `key` (with an optional lease); resolves to the revision of the write.'),
+      verb('delete', 'createDelete', 'Delete', 'Delete `key`; resolves to whether it existed.'),
+      verb('deletePrefix', 'createDeletePrefix', 'DeletePrefix', 'Delete every key starting with `prefix`; resolves to how many were deleted.'),
+    ],
+  },
   leaseKeeper: {
     file: 'helpers/lease-keeper.ts',
     index: [{ values: ['LeaseLostError'], types: ['LeaseKeeper', 'LeaseKeeperOptions'], services: ['lease'] }],
@@ -110,6 +158,23 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  mirror: {
+    file: 'helpers/mirror.ts',
+    index: [{ values: ['createMirror'], types: ['Mirror', 'MirrorChange', 'MirrorOptions'], services: ['kv', 'watch'] }],
+    helpers: [
+      {
+        property: 'mirror',
+        services: ['kv', 'watch'],
+        factory: 'createMirror',
+        type: 'MirrorFactory<KeyValue>',
+        models: ['KeyValue'],
+        codecs: ['decodeWatchResponse', 'encodeWatchRequest'],
+        doc: 'A live local copy of a range (list at one revision, then watch; relist after a compaction): `entries`, `revision`, and its changes as an async iterable.',
+      },
+    ],
+  },
+  // Every client has `namespace(prefix)`.
+  namespace: { file: 'helpers/namespace.ts', index: [{ values: ['namespaceTransport'] }] },
   readAhead: { file: 'helpers/read-ahead.ts' },
   sha256: { file: 'helpers/sha256.ts' },
   snapshot: {
@@ -134,6 +199,39 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  stm: {
+    file: 'helpers/stm.ts',
+    index: [{ values: ['StmConflictError', 'createStm'], types: ['StmIsolation', 'StmOptions', 'StmTx'], services: ['kv'] }],
+    helpers: [
+      {
+        property: 'stm',
+        services: ['kv'],
+        factory: 'createStm',
+        type: 'Stm',
+        doc: "Run `fn(tx)` as a transaction (Go's concurrency.STM): reads guarded, writes committed in one txn, `fn` run again on conflict; resolves to what it returned.",
+      },
+    ],
+  },
+  txnBuilder: {
+    file: 'helpers/txn-builder.ts',
+    index: [
+      {
+        values: ['Cmp', 'Op', 'createTxn'],
+        types: ['CompareOperator', 'CompareTarget', 'TxnBuilder', 'TxnCompare', 'TxnOp', 'TxnOpResult', 'TxnResult'],
+        services: ['kv'],
+      },
+    ],
+    helpers: [
+      {
+        property: 'txn',
+        services: ['kv'],
+        factory: 'createTxn',
+        type: 'Txn<KeyValue>',
+        models: ['KeyValue'],
+        doc: "A transaction: `txn().if(key, 'value' | 'version' | 'create' | 'mod' | 'lease', '==' | '!=' | '<' | '>', operand).then(Op.put(…), Op.delete(…)).else(Op.get(…)).commit()`.",
+      },
+    ],
+  },
   withLock: {
     file: 'helpers/with-lock.ts',
     index: [{ types: ['HeldLock', 'WithLockOptions'], services: ['lease', 'lock'] }],
@@ -150,7 +248,7 @@ export const RUNTIME_MODULES = {
   types: {
     file: 'types.ts',
     index: [
-      { types: ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport'] },
+      { types: ['CallOptions', 'ClientOptions', 'Keyspace', 'OperationDescriptor', 'Prefix', 'Transport'] },
       { types: ['WebSocketConstructor', 'WebSocketLike'], services: ['watch'] },
     ],
   },

@@ -6,11 +6,16 @@ import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStruct
 import type { ApiModel, Field, Message, Operation, Service } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
+import { inputFieldIsOptional } from './models.js';
 import { RUNTIME } from './runtime-manifest.js';
 import { pascalCase } from '../spec/names.js';
+import { misroutedPaths, type RouteAnswer } from '../spec/risks.js';
 import { readProperty, stringLiteral } from './syntax.js';
 import { decoderName, encoderName, inputTypeName } from './usage.js';
 import { versionNote } from './versions-doc.js';
+
+/** Imported only by the methods of operations a server may answer with another RPC (spec/risks.ts). */
+const ROUTE_CHECK = RUNTIME.routeCheck;
 
 export const serviceTypeName = (s: Service): string => `${pascalCase(s.property)}Service`;
 export const serviceFactoryName = (s: Service): string => `create${pascalCase(s.property)}Service`;
@@ -28,9 +33,13 @@ export function emitServices(model: ApiModel, imports: Imports): StatementStruct
 
 type Messages = ReadonlyMap<string, Message>;
 
-/** A request message without fields (`StatusRequest`, `SnapshotRequest`): the request may be left out. */
-function requestIsOptional(op: Operation, messages: Messages): boolean {
-  return !op.requestStreaming && messages.get(op.request)?.fields.length === 0;
+/**
+ * A request whose fields may all be left out (`StatusRequest`, `MemberListRequest`, which gained `linearizable`
+ * in 3.5) may be left out as a whole: code calling `client.cluster.memberList()` compiles against every etcd
+ * version that has the operation. A stream of requests is always given.
+ */
+export function requestIsOptional(op: Operation, messages: Messages): boolean {
+  return !op.requestStreaming && (messages.get(op.request)?.fields ?? []).every(inputFieldIsOptional);
 }
 
 /**
@@ -63,8 +72,20 @@ function descriptorLiteral(s: Service, op: Operation, safety: string): string {
     `route: ${stringLiteral(op.route.path)}`,
     `safety: ${stringLiteral(safety)}`,
     ...(op.authenticates ? ['noAuth: true'] : []),
+    ...answeredBy(op),
   ];
   return `{ ${fields.join(', ')} }`;
+}
+
+/** Routes of this operation at which servers run another RPC (spec/risks.ts): the method (and the version guard, after rerouting) checks before sending. */
+function answeredBy(op: Operation): string[] {
+  const answers = misroutedPaths(op);
+  if (answers.length === 0) return [];
+  const entry = (a: RouteAnswer): string => {
+    const bounds = [...(a.since ? [`since: ${stringLiteral(a.since)}`] : []), ...(a.before ? [`before: ${stringLiteral(a.before)}`] : [])];
+    return `${stringLiteral(a.path)}: { ${[`rpc: ${stringLiteral(a.rpc)}`, ...bounds].join(', ')} }`;
+  };
+  return [`answeredBy: { ${answers.map(entry).join(', ')} }`];
 }
 
 function requestType(op: Operation, imports: Imports): string {
@@ -108,7 +129,10 @@ function routeNote(op: Operation): string {
   const alternates = op.alternateRoutes.map((r) => `\`${r.path}\``).join(', ');
   const stream = op.responseStreaming ? ' Streams its responses.' : '';
   const elsewhere = (op.versionRoutes ?? []).map((r) => ` On etcd ${r.versions.join(', ')}: \`${r.path}\`.`).join('');
-  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${elsewhere}${stream}`;
+  const misrouted = misroutedPaths(op)
+    .map((a) => ` Servers answer \`${a.path}\` with ${a.rpc}: there the call fails with EtcdMisroutedError before it is sent.`)
+    .join('');
+  return `\`${op.route.httpMethod} <prefix>${op.route.path}\`${alternates ? ` (also bound at ${alternates})` : ''}.${elsewhere}${misrouted}${stream}`;
 }
 
 function serviceFactory(s: Service, imports: Imports, messages: Messages): FunctionDeclarationStructure {
@@ -137,10 +161,19 @@ function methodBody(s: Service, op: Operation, imports: Imports, messages: Messa
   const encode = imports.value('./codecs.js', encoderName(op.request));
   const decoder = imports.value('./codecs.js', decoderName(op.response));
   const decode = bytes ? `(wire) => ${readProperty(`${decoder}(wire)`, bytes.name)}` : decoder;
-  const request = requestIsOptional(op, messages) ? '(request ?? {})' : 'request';
+  // `{} as T`, not `{}`: every field of T is optional, but a field named like an Object.prototype member
+  // (`constructor`) would make TypeScript see the inherited one in a bare `{}`.
+  const request = requestIsOptional(op, messages) ? `(request ?? ({} as ${imports.type('./models.js', inputTypeName(op.request))}))` : 'request';
   const body = op.requestStreaming ? `${imports.value(RUNTIME.codec, 'encodeEach')}(request, ${encode})` : `${encode}(${request})`;
+  const misrouted = misroutedPaths(op).length > 0;
   if (op.responseStreaming) {
-    return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(transport.stream(${descriptorName(s, op)}, ${body}, options), ${decode})`;
+    const open = `transport.stream(${descriptorName(s, op)}, ${body}, options)`;
+    const stream = misrouted ? `${imports.value(ROUTE_CHECK, 'checkedStream')}(${descriptorName(s, op)}, () => transport.serverVersion(), () => ${open})` : open;
+    return `(request, options) => ${imports.value(RUNTIME.codec, 'mapStream')}(${stream}, ${decode})`;
+  }
+  if (misrouted) {
+    const check = `${imports.value(ROUTE_CHECK, 'checkRoute')}(${descriptorName(s, op)}, () => transport.serverVersion())`;
+    return `(request, options) => ${check}.then(() => transport.unary(${descriptorName(s, op)}, ${body}, options)).then(${decode})`;
   }
   if (op.safety === 'txn') {
     const readOnly = imports.value(RUNTIME.txn, 'txnIsReadOnly');

@@ -5,7 +5,8 @@
  * A message the client sends is `MInput` (every field optional, wide input types); when the client never
  * returns it, `M` is an alias of `MInput` so that `PutRequest` reads as what you pass.
  */
-import type { ApiModel, Message } from '../spec/model.js';
+import type { ApiModel } from '../spec/model.js';
+import { messagesByName, reachFrom } from '../spec/walk.js';
 
 export interface Usage {
   /** Messages reachable from a request. */
@@ -17,25 +18,10 @@ export interface Usage {
 }
 
 export function computeUsage(model: ApiModel): Usage {
-  const byName = new Map(model.messages.map((m) => [m.name, m]));
+  const byName = messagesByName(model.messages);
   const operations = model.services.flatMap((s) => s.operations);
-  const outputEnums = new Set<string>();
-  const output = reach(byName, operations.map((o) => o.response), outputEnums);
-  return { input: reach(byName, operations.map((o) => o.request), new Set()), output, outputEnums };
-}
-
-function reach(byName: ReadonlyMap<string, Message>, roots: readonly string[], enums: Set<string>): Set<string> {
-  const seen = new Set<string>();
-  const queue = [...roots];
-  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const field of byName.get(name)?.fields ?? []) {
-      if (field.type.kind === 'message') queue.push(field.type.name);
-      if (field.type.kind === 'enum') enums.add(field.type.name);
-    }
-  }
-  return seen;
+  const output = reachFrom(byName, operations.map((o) => o.response));
+  return { input: reachFrom(byName, operations.map((o) => o.request)).messages, output: output.messages, outputEnums: output.enums };
 }
 
 export const inputTypeName = (message: string): string => `${message}Input`;

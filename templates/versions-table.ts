@@ -7,6 +7,7 @@
 import { StructureKind, VariableDeclarationKind, Writers, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
 import type { ApiModel, Field, Message } from '../spec/model.js';
 import { ignoredFieldConsequence } from '../spec/risks.js';
+import { messagesByName, reachFrom } from '../spec/walk.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
 import { isMultiVersion, RUNTIME } from './runtime-manifest.js';
@@ -70,7 +71,7 @@ function versionRoutes(model: ApiModel): [string, string][] {
 
 /** Request messages that hold a field not every version has, directly or through nested messages. */
 function versionedRequestFields(model: ApiModel): { requests: [string, string][]; messages: [string, WriterFunction][] } {
-  const byName = new Map(model.messages.map((m) => [m.name, m]));
+  const byName = messagesByName(model.messages);
   const needs = new Set<string>();
   for (let grew = true; grew; ) {
     grew = false;
@@ -84,7 +85,7 @@ function versionedRequestFields(model: ApiModel): { requests: [string, string][]
   const operations = model.services.flatMap((s) => s.operations.map((op) => ({ name: `${s.property}.${op.method}`, request: op.request })));
   const checked = operations.filter((o) => needs.has(o.request));
   const requests = checked.map((o): [string, string] => [o.name, stringLiteral(o.request)]);
-  const reachable = reach(byName, checked.map((o) => o.request));
+  const reachable = reachFrom(byName, checked.map((o) => o.request)).messages;
   const messages = model.messages
     .filter((m) => needs.has(m.name) && reachable.has(m.name))
     .map((m): [string, WriterFunction] => [m.name, objectOf(m.fields.flatMap((f) => fieldEntry(model, m, f, needs)))]);
@@ -103,17 +104,6 @@ function fieldEntry(model: ApiModel, m: Message, f: Field, needs: ReadonlySet<st
     ...(zero ? [`zero: ${stringLiteral(zero)}`] : []),
   ];
   return [[f.wireName, `{ ${parts.join(', ')} }`]];
-}
-
-function reach(byName: ReadonlyMap<string, Message>, roots: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const queue = [...roots];
-  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const f of byName.get(name)?.fields ?? []) if (f.type.kind === 'message') queue.push(f.type.name);
-  }
-  return seen;
 }
 
 /** The client's options type and transport expression: wrapped with the guard over several versions. */

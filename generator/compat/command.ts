@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { OptionError } from '../../spec/errors.js';
+import { loadConfig } from '../config.js';
 import { formatJson } from './format-json.js';
 import { formatMarkdown } from './format-markdown.js';
 import { formatText } from './format-text.js';
@@ -31,6 +32,8 @@ export function addCompatCommand(program: Command): Command {
     .option('--spec-dir <dir>', 'where versioned spec directories live (default: $ETCD_SPECS_DIR)')
     .option('--cache-dir <dir>', 'where downloaded specs are kept (default: $XDG_CACHE_HOME/etcd-gateway-codegen)')
     .option('--no-download', 'never download specs; fail when an etcd@<version> is not under --spec-dir')
+    .option('--config <file>', 'the config whose "sha256" pins, "cacheDir" and "specDir" downloads use (default: etcd-gateway-codegen.config.json or .mjs here)')
+    .option('--no-config', 'ignore any config file')
     .addOption(new Option('--format <format>', 'the report format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--fail-on <level>', 'exit 1 when a change at or above this level exists: ERR, WARN, INFO or none', 'ERR')
     .option('--direction <direction>', 'which judgements --fail-on reads: A (old client, new server), B (new client, old server) or both; with --server only A', 'both')
@@ -59,13 +62,18 @@ Examples:
       const direction = parseDirection(String(opts['direction']));
       if (server !== undefined && direction === 'B') throw new OptionError('--direction', 'with --server only direction A (this client → that server) applies');
       if (server === undefined && opts['spec'] !== undefined) throw new OptionError('--spec', 'is for --server; compare two specs as <old> <new>');
+      const config = opts['config'] === false ? undefined : await loadConfig(typeof opts['config'] === 'string' ? { file: opts['config'] } : {});
+      const fromConfig = config?.options ?? {};
+      const specDir = (opts['specDir'] as string | undefined) ?? fromConfig.specDir;
+      const cacheDir = (opts['cacheDir'] as string | undefined) ?? fromConfig.cacheDir;
       const report = await compat({
         ...(old !== undefined ? { old } : {}),
         ...(next !== undefined ? { new: next } : {}),
         ...(server !== undefined ? { server, spec: opts['spec'] as string[] } : {}),
-        ...(opts['specDir'] ? { specDir: opts['specDir'] as string } : {}),
-        ...(opts['cacheDir'] ? { cacheDir: opts['cacheDir'] as string } : {}),
-        ...(opts['download'] === false ? { download: false } : {}),
+        ...(specDir ? { specDir } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
+        ...(fromConfig.sha256 ? { sha256: fromConfig.sha256 } : {}),
+        ...(opts['download'] === false || fromConfig.download === false ? { download: false } : {}),
         prefix: opts['prefix'] as PrefixMode,
       });
       const color = process.stdout.isTTY === true && !process.env['NO_COLOR'];

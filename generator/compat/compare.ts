@@ -3,13 +3,15 @@
  * Pure: no I/O, the same models give the same changes.
  */
 import type { ApiModel } from '../../spec/model.js';
+import { compareText } from '../../spec/order.js';
 import { createContext, type ContextOptions } from './context.js';
 import { compareEnums } from './enums.js';
 import { compareMessages } from './messages.js';
 import { compareOperations } from './operations.js';
 import { comparePrefixes } from './prefixes.js';
+import { compareRoutes } from './routes.js';
 import { compareErrorBodies } from './streams.js';
-import type { Change, ChangeId } from './types.js';
+import type { Change, ChangeId, Direction } from './types.js';
 
 export interface Comparison {
   readonly changes: readonly Change[];
@@ -19,7 +21,9 @@ export interface Comparison {
 export function compareModels(old: ApiModel, next: ApiModel, options: ContextOptions = {}): Comparison {
   const ctx = createContext(old, next, options);
   const prefixes = comparePrefixes(ctx);
-  const changes = [...prefixes.changes, ...compareOperations(ctx), ...compareErrorBodies(ctx), ...compareMessages(ctx), ...compareEnums(ctx)];
+  const operations = compareOperations(ctx);
+  const covered = new Set(operations.filter((c) => c.id === 'operation-added' || c.id === 'operation-removed').map((c) => c.operation ?? ''));
+  const changes = [...prefixes.changes, ...operations, ...compareRoutes(ctx, covered), ...compareErrorBodies(ctx), ...compareMessages(ctx), ...compareEnums(ctx)];
   return { changes: sortChanges(changes), notes: prefixes.notes };
 }
 
@@ -33,6 +37,8 @@ const RANK: Readonly<Record<ChangeId, number>> = {
   'operation-alias-moved': 1,
   'operation-alias-changed': 1,
   'operation-signature-changed': 1,
+  'route-added': 1,
+  'route-removed': 1,
   'stream-envelope-changed': 1,
   'error-body-changed': 2,
   'message-added': 3,
@@ -43,6 +49,7 @@ const RANK: Readonly<Record<ChangeId, number>> = {
   'field-type-changed': 4,
   'enum-added': 5,
   'enum-removed': 5,
+  'enum-renamed': 5,
   'enum-value-added': 5,
   'enum-value-removed': 5,
 };
@@ -55,7 +62,15 @@ export function subjectOf(change: Change): string {
   return `${change.from ?? ''} → ${change.to ?? ''}`;
 }
 
+/** For a route change: what it means for the generated client of direction `d`, in words; else undefined. */
+export function clientNote(change: Change, d: Direction): string | undefined {
+  const impact = change.client?.[d];
+  if (!impact) return undefined;
+  return `generated client: ${impact.affected ? 'affected' : 'not affected'} (${impact.reason})`;
+}
+
 function sortChanges(changes: readonly Change[]): Change[] {
-  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...changes].sort((a, b) => RANK[a.id] - RANK[b.id] || text(subjectOf(a), subjectOf(b)) || text(a.id, b.id) || text(a.text, b.text));
+  return [...changes].sort(
+    (a, b) => RANK[a.id] - RANK[b.id] || compareText(subjectOf(a), subjectOf(b)) || compareText(a.id, b.id) || compareText(a.text, b.text),
+  );
 }

@@ -3,6 +3,7 @@
  * responses (and of which operations), and how to name each side's server in a reason.
  */
 import type { ApiModel, Message, Operation } from '../../spec/model.js';
+import { messagesByName, reachFrom } from '../../spec/walk.js';
 import type { PrefixMode } from './types.js';
 
 export interface Roles {
@@ -57,7 +58,7 @@ export function operationKey(op: Operation): string {
 }
 
 export function rolesOf(model: ApiModel): Roles {
-  const messages = new Map(model.messages.map((m) => [m.name, m]));
+  const messages = messagesByName(model.messages);
   const request = new Map<string, string[]>();
   const response = new Map<string, string[]>();
   for (const op of model.services.flatMap((s) => s.operations)) {
@@ -69,16 +70,8 @@ export function rolesOf(model: ApiModel): Roles {
 
 /** Every message and enum name reachable from a message through its fields. */
 function reach(messages: ReadonlyMap<string, Message>, root: string): Set<string> {
-  const seen = new Set<string>();
-  const queue = [root];
-  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const field of messages.get(name)?.fields ?? []) {
-      if (field.type.kind === 'message' || field.type.kind === 'enum') queue.push(field.type.name);
-    }
-  }
-  return seen;
+  const { messages: reached, enums } = reachFrom(messages, [root]);
+  return new Set([...reached, ...enums]);
 }
 
 /** Where a message or enum travels, on either side: `request`, `response` or both. */

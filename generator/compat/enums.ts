@@ -4,21 +4,14 @@
  */
 import type { Enum } from '../../spec/model.js';
 import { travels, usedBy, type CompareContext } from './context.js';
+import { definitionOf, pairDefinitions } from './shapes.js';
 import { maxLevel, type Change, type Level } from './types.js';
 
-const definitionOf = (e: Enum): string => e.definitions[0] ?? e.name;
-
 export function compareEnums(ctx: CompareContext): Change[] {
-  const oldByName = new Map(ctx.old.enums.map((e) => [e.name, e]));
-  const newByName = new Map(ctx.new.enums.map((e) => [e.name, e]));
-  const changes: Change[] = [];
-  for (const o of ctx.old.enums) if (!newByName.has(o.name)) changes.push(wholeEnum(ctx, 'enum-removed', o));
-  for (const n of ctx.new.enums) {
-    const o = oldByName.get(n.name);
-    if (!o) {
-      changes.push(wholeEnum(ctx, 'enum-added', n));
-      continue;
-    }
+  const valuesOf = (e: Enum): string => e.values.map((v) => v.name).sort().join(',');
+  const { renames, added, removed, pairs } = pairDefinitions('enum', ctx.old.enums, ctx.new.enums, valuesOf);
+  const changes: Change[] = [...renames, ...removed.map((o) => wholeEnum(ctx, 'enum-removed', o)), ...added.map((n) => wholeEnum(ctx, 'enum-added', n))];
+  for (const [o, n] of pairs) {
     const [before, after] = [new Set(o.values.map((v) => v.name)), new Set(n.values.map((v) => v.name))];
     for (const v of after) if (!before.has(v)) changes.push(valueChange(ctx, 'enum-value-added', n, v));
     for (const v of before) if (!after.has(v)) changes.push(valueChange(ctx, 'enum-value-removed', n, v));

@@ -6,7 +6,7 @@
 import type { Field, Message } from '../../spec/model.js';
 import { ignoredFieldConsequence } from '../../spec/risks.js';
 import { travels, usedBy, type CompareContext } from './context.js';
-import { fieldTypeText, sameShape } from './shapes.js';
+import { definitionOf, fieldTypeText, sameShape } from './shapes.js';
 import { maxLevel, type Change, type Level } from './types.js';
 
 interface Verdict {
@@ -78,7 +78,7 @@ function fieldChange(id: 'field-added' | 'field-removed', m: Message, f: Field, 
     id,
     level: { A: a.level, B: b.level },
     reason: { A: a.reason, B: b.reason },
-    message: m.definitions[0] ?? m.name,
+    message: definitionOf(m),
     field: f.wireName,
     text: `${where} ${id === 'field-added' ? 'added' : 'removed'}: ${m.name}.${f.wireName} (${fieldTypeText(f)})${usedBy(role.operations)}`,
   };
@@ -103,15 +103,17 @@ function typeChanged(ctx: CompareContext, m: Message, before: Field, after: Fiel
   const renamedMessage =
     before.type.kind === 'message' && after.type.kind === 'message' && before.repeated === after.repeated && sameShape(ctx, before.type.name, after.type.name);
   const same = from === to || renamedMessage;
+  // A representation change breaks both ways: a value one side encodes does not decode as the same value on the
+  // other (plain text read as base64, base64 stored as text), whichever side is newer.
   const reason = same
     ? `both encode it as ${from} on the wire: only the spec's type name changed`
-    : `it travels as ${from} on one side and ${to} on the other: callers that set or read it send or get a different value, or an error`;
-  const level: Level = same ? 'INFO' : 'WARN';
+    : `it travels as ${from} on one side and ${to} on the other: a value one side encodes is not the value the other decodes (or is rejected)`;
+  const level: Level = same ? 'INFO' : 'ERR';
   return {
     id: 'field-type-changed',
     level: { A: level, B: level },
     reason: { A: reason, B: reason },
-    message: m.definitions[0] ?? m.name,
+    message: definitionOf(m),
     field: after.wireName,
     from: fieldTypeText(before),
     to: fieldTypeText(after),

@@ -1,5 +1,5 @@
 /** The markdown report: the sides, a summary table and one table row per change (for PR comments and CI summaries). */
-import { subjectOf } from './compare.js';
+import { clientNote, subjectOf } from './compare.js';
 import type { CompatReport, CompatSide, Direction } from './types.js';
 
 const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -32,7 +32,7 @@ export function formatMarkdown(report: CompatReport): string {
     `| ${directions.join(' | ')} | check | subject | change | ${directions.map((d) => `why (${d})`).join(' | ')} |`,
     `|${'---|'.repeat(directions.length * 2 + 3)}`,
     ...report.changes.map(
-      (c) => `| ${directions.map((d) => `**${c.level[d]}**`).join(' | ')} | ${code(c.id)} | ${code(subjectOf(c))} | ${cell(c.text)} | ${directions.map((d) => cell(c.reason[d])).join(' | ')} |`,
+      (c) => `| ${directions.map((d) => `**${c.level[d]}**`).join(' | ')} | ${code(c.id)} | ${code(subjectOf(c))} | ${cell(c.text)} | ${directions.map((d) => cell([c.reason[d], clientNote(c, d)].filter(Boolean).join('; '))).join(' | ')} |`,
     ),
   ];
   if (report.changes.length === 0) lines.push('', '_No changes._');

@@ -1,5 +1,5 @@
 /** The text report: one block per change, levels coloured when writing to a terminal. */
-import { subjectOf } from './compare.js';
+import { clientNote, subjectOf } from './compare.js';
 import type { Change, CompatReport, CompatSide, Direction, Level } from './types.js';
 
 export interface TextOptions {
@@ -21,7 +21,11 @@ export function formatText(report: CompatReport, options: TextOptions = {}): str
     lines.push(`${directions.map((d) => paint(change.level[d])).join(' ')} ${change.id}  ${subjectOf(change)}`);
     const indent = ' '.repeat(directions.length * 6);
     lines.push(`${indent}${change.text}`);
-    for (const d of directions) lines.push(`${indent}${serverMode ? '' : `${d}: `}${change.reason[d]}`);
+    for (const d of directions) {
+      lines.push(`${indent}${serverMode ? '' : `${d}: `}${change.reason[d]}`);
+      const client = clientNote(change, d);
+      if (client) lines.push(`${indent}${serverMode ? '' : '   '}${client}`);
+    }
   }
   if (report.changes.length === 0) lines.push('(no changes)');
   lines.push('', ...report.notes.map((n) => `note: ${n}`), summaryLine(report, directions));

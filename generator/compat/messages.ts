@@ -5,56 +5,17 @@
 import type { Message } from '../../spec/model.js';
 import { travels, usedBy, type CompareContext } from './context.js';
 import { compareFields } from './fields.js';
-import { shapeOf } from './shapes.js';
+import { definitionOf, pairDefinitions, shapeOf } from './shapes.js';
 import type { Change } from './types.js';
 
-const definitionOf = (m: Message): string => m.definitions[0] ?? m.name;
-
 export function compareMessages(ctx: CompareContext): Change[] {
-  const oldByName = new Map(ctx.old.messages.map((m) => [m.name, m]));
-  const newByName = new Map(ctx.new.messages.map((m) => [m.name, m]));
-  const oldOnly = ctx.old.messages.filter((m) => !newByName.has(m.name));
-  const newOnly = ctx.new.messages.filter((m) => !oldByName.has(m.name));
-  const renames = findRenames(oldOnly, newOnly);
-  const changes: Change[] = [];
-  for (const [o, n] of renames) changes.push(renamed(o, n));
-  for (const o of oldOnly) if (!renames.has(o)) changes.push(addedOrRemoved(ctx, 'message-removed', o));
-  const renamedTo = new Set(renames.values());
-  for (const n of newOnly) if (!renamedTo.has(n)) changes.push(addedOrRemoved(ctx, 'message-added', n));
-  for (const n of ctx.new.messages) {
-    const o = oldByName.get(n.name);
-    if (!o) continue;
-    if (definitionOf(o) !== definitionOf(n)) changes.push(renamed(o, n));
-    changes.push(...compareFields(ctx, o, n));
-  }
-  return changes;
-}
-
-/** Old-only and new-only messages with one and the same non-empty shape, matched one to one. */
-function findRenames(oldOnly: readonly Message[], newOnly: readonly Message[]): Map<Message, Message> {
-  const renames = new Map<Message, Message>();
-  for (const o of oldOnly) {
-    const shape = shapeOf(o);
-    if (shape === '') continue;
-    const candidates = newOnly.filter((n) => shapeOf(n) === shape);
-    const rivals = oldOnly.filter((x) => shapeOf(x) === shape);
-    if (candidates.length === 1 && rivals.length === 1) renames.set(o, candidates[0]!);
-  }
-  return renames;
-}
-
-function renamed(o: Message, n: Message): Change {
-  const names = o.name === n.name ? `the generated type stays ${n.name}` : `the generated type ${o.name} becomes ${n.name}: code naming it must be updated`;
-  const reason = `the wire shape is the same; ${names}`;
-  return {
-    id: 'message-renamed',
-    level: { A: 'INFO', B: 'INFO' },
-    reason: { A: reason, B: reason },
-    message: definitionOf(n),
-    from: definitionOf(o),
-    to: definitionOf(n),
-    text: `message renamed: ${definitionOf(o)} → ${definitionOf(n)} (same fields)`,
-  };
+  const { renames, added, removed, pairs } = pairDefinitions('message', ctx.old.messages, ctx.new.messages, shapeOf);
+  return [
+    ...renames,
+    ...removed.map((o) => addedOrRemoved(ctx, 'message-removed', o)),
+    ...added.map((n) => addedOrRemoved(ctx, 'message-added', n)),
+    ...pairs.flatMap(([o, n]) => compareFields(ctx, o, n)),
+  ];
 }
 
 function addedOrRemoved(ctx: CompareContext, id: 'message-added' | 'message-removed', m: Message): Change {

@@ -3,6 +3,7 @@
  * operationId renamed, a canonical route swapped with its alias, and changed request/response shapes.
  */
 import type { Operation, Service } from '../../spec/model.js';
+import { routeAnswer } from '../../spec/risks.js';
 import { operationKey, type CompareContext } from './context.js';
 import { sameShape } from './shapes.js';
 import { streamEnvelopeChange } from './streams.js';
@@ -14,11 +15,6 @@ interface Entry {
   readonly key: string;
 }
 
-/** Routes the gateway's router resolves in a way the specs do not say (see GATEWAY.md). */
-const ROUTE_NOTES: Readonly<Record<string, string>> = {
-  'POST /maintenance/hash':
-    'etcd 3.3 and 3.4 declare both Hash and HashKV at this route; their specs keep HashKV, but the server routes it to Hash (measured on etcd 3.4.23)',
-};
 
 export function compareOperations(ctx: CompareContext): Change[] {
   const oldOps = entries(ctx.old.services);
@@ -51,7 +47,11 @@ function entries(services: readonly Service[]): Map<string, Entry> {
 const rpcName = (e: Entry): string => `${e.service.name}.${e.op.rpc}`;
 const methodOf = (e: Entry): string => `${e.service.property}.${e.op.method}`;
 const routesOf = (op: Operation): string[] => [op.route.path, ...op.alternateRoutes.map((r) => r.path)];
-const note = (key: string): string => (ROUTE_NOTES[key] ? ` Note: ${ROUTE_NOTES[key]}.` : '');
+/** What spec/risks.ts knows of how servers resolve a route the specs describe otherwise. */
+const note = (e: Entry): string => {
+  const answer = routeAnswer(e.op.route.path);
+  return answer ? ` Note: ${answer.why}.` : '';
+};
 
 /** Other RPCs of the same name bound elsewhere on the other side: `HashKV is at POST /maintenance/hash there`. */
 function elsewhere(e: Entry, other: ReadonlyMap<string, Entry>): string {
@@ -89,7 +89,7 @@ function removed(ctx: CompareContext, o: Entry, newOps: ReadonlyMap<string, Entr
 
 function rebound(ctx: CompareContext, o: Entry, n: Entry): Change {
   const answer = (from: Entry, to: Entry, server: string) =>
-    `a client calling ${methodOf(from)} (${rpcName(from)}) reaches ${rpcName(to)} on ${server}: its ${from.op.request} is read as ${to.op.request} and the answer is a ${to.op.response}, not a ${from.op.response}.${note(o.key)}`;
+    `a client calling ${methodOf(from)} (${rpcName(from)}) reaches ${rpcName(to)} on ${server}: its ${from.op.request} is read as ${to.op.request} and the answer is a ${to.op.response}, not a ${from.op.response}.${note(o)}`;
   return {
     id: 'operation-rebound',
     level: { A: 'ERR', B: 'ERR' },

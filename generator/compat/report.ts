@@ -23,7 +23,8 @@ const OPTIONAL_KEYS = ['operation', 'message', 'field', 'enum', 'value', 'from',
 /** The keys of a change in the documented order, so that the JSON output reads the same every time. */
 function inSchemaOrder(change: Change): Change {
   const optional = Object.fromEntries(OPTIONAL_KEYS.filter((k) => change[k] !== undefined).map((k) => [k, change[k]]));
-  return { id: change.id, level: { A: change.level.A, B: change.level.B }, reason: { A: change.reason.A, B: change.reason.B }, ...optional, text: change.text };
+  const client = change.client ? { client: { A: { ...change.client.A }, B: { ...change.client.B } } } : {};
+  return { id: change.id, level: { A: change.level.A, B: change.level.B }, reason: { A: change.reason.A, B: change.reason.B }, ...client, ...optional, text: change.text };
 }
 
 /** 1 when a change at or above `failOn` exists in the chosen direction(s), else 0. */

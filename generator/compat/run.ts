@@ -3,11 +3,12 @@
  * or a client spec and a live server, builds the models and returns the report.
  */
 import { OptionError } from '../../spec/errors.js';
+import type { PinnedDigests } from '../../spec/download.js';
 import type { ResolveOptions } from '../../spec/resolve.js';
 import { compareModels } from './compare.js';
 import { buildReport } from './report.js';
 import { compareWithServer } from './server.js';
-import { loadSide } from './sides.js';
+import { loadSide, type SideOptions } from './sides.js';
 import type { CompatReport, PrefixMode } from './types.js';
 
 export interface CompatOptions {
@@ -29,33 +30,31 @@ export interface CompatOptions {
   readonly download?: boolean;
   /** Where downloaded specs are kept (default `$XDG_CACHE_HOME/etcd-gateway-codegen`). */
   readonly cacheDir?: string;
+  /** SHA-256 digests to hold downloads to, by etcd version then spec name (the config's `sha256`). */
+  readonly sha256?: PinnedDigests;
   /** The fetch used to read the server's `/version` (default: the global one). */
   readonly fetch?: typeof fetch;
 }
 
 export async function compat(options: CompatOptions): Promise<CompatReport> {
   const prefixMode = checkPrefixMode(options.prefix);
-  const notes: string[] = [];
-  const sideOptions = { specDir: options.specDir, fetchVersion: downloader(options, notes) };
+  const sideOptions: SideOptions = {
+    specDir: options.specDir,
+    fetchVersion: options.fetchVersion,
+    download: options.download,
+    cacheDir: options.cacheDir,
+    sha256: options.sha256,
+  };
   if (options.server !== undefined) {
     if (options.old !== undefined || options.new !== undefined) throw new OptionError('--server', 'give either <old> <new> or --server with --spec, not both');
     const specs = typeof options.spec === 'string' ? [options.spec] : [...(options.spec ?? [])];
     if (specs.length === 0) throw new OptionError('--spec', 'with --server, give the client spec (a file, a directory or etcd@<version>)');
     const client = await loadSide(specs, sideOptions);
-    return compareWithServer({ server: options.server, client, prefixMode, specDir: options.specDir, fetch: options.fetch, notes });
+    return compareWithServer({ server: options.server, client, prefixMode, specDir: options.specDir, fetch: options.fetch, notes: client.notes });
   }
   if (options.old === undefined || options.new === undefined) throw new OptionError('<old> <new>', 'give two specs to compare (files, directories or etcd@<version>), or --server <url> --spec <client spec>');
   const [old, next] = [await loadSide([options.old], sideOptions), await loadSide([options.new], sideOptions)];
-  return buildReport(old.side, next.side, compareModels(old.model, next.model, { prefixMode }), prefixMode, notes);
-}
-
-/** Like generate: an `etcd@<version>` not found locally is downloaded and verified (loaded only when needed). */
-function downloader(options: CompatOptions, notes: string[]): ResolveOptions['fetchVersion'] {
-  if (options.fetchVersion || options.download === false) return options.fetchVersion;
-  return async (version) => {
-    const { createSpecDownloader } = await import('../../spec/download.js');
-    return createSpecDownloader({ cacheDir: options.cacheDir, onNote: (note) => notes.push(note) })(version);
-  };
+  return buildReport(old.side, next.side, compareModels(old.model, next.model, { prefixMode }), prefixMode, [...old.notes, ...next.notes]);
 }
 
 function checkPrefixMode(mode: string | undefined): PrefixMode {

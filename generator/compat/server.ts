@@ -8,13 +8,12 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OptionError } from '../../spec/errors.js';
 import type { ApiModel } from '../../spec/model.js';
-import { resolveSpecSets } from '../../spec/resolve.js';
 import { compareVersions, servedPrefixes } from '../../spec/versions.js';
 import { compareModels } from './compare.js';
 import { createContext } from './context.js';
 import { comparePrefixes } from './prefixes.js';
 import { buildReport } from './report.js';
-import { describeSide, modelOf, type LoadedSide } from './sides.js';
+import { loadSide, type LoadedSide } from './sides.js';
 import type { Change, CompatReport, CompatSide, PrefixMode } from './types.js';
 
 export interface ServerCheck {
@@ -40,16 +39,16 @@ export async function compareWithServer(check: ServerCheck): Promise<CompatRepor
     const comparison = { changes: prefixOnly(check, version), notes: [] };
     return buildReport(check.client.side, side, comparison, check.prefixMode, [...(check.notes ?? []), found.note]);
   }
-  const [set] = await resolveSpecSets({ specs: [found.dir] });
-  const model = await modelOf(set!);
-  const side: CompatSide = { ...describeSide(url, set!, model), server };
+  const { side: opened, model } = await loadSide([found.dir], {});
+  const side: CompatSide = { ...opened, label: url, server };
   const comparison = compareModels(check.client.model, model, { prefixMode: check.prefixMode, newServerVersion: version });
   const changes = [...prefixOnly(check, version), ...comparison.changes.filter((c) => !c.id.startsWith('prefix-')).map(directionAOnly)];
   return buildReport(check.client.side, side, { changes, notes: comparison.notes }, check.prefixMode, [...(check.notes ?? []), ...(found.note ? [found.note] : [])]);
 }
 
 function directionAOnly(change: Change): Change {
-  return { ...change, level: { A: change.level.A, B: 'INFO' }, reason: { A: change.reason.A, B: NOT_APPLICABLE } };
+  const client = change.client ? { client: { A: change.client.A, B: { affected: false, route: null, reason: NOT_APPLICABLE } } } : {};
+  return { ...change, level: { A: change.level.A, B: 'INFO' }, reason: { A: change.reason.A, B: NOT_APPLICABLE }, ...client };
 }
 
 /** The prefix finding from the built-in table of what each server version serves: reported only when it breaks. */

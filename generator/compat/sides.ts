@@ -1,37 +1,33 @@
 /** Loading one side of a comparison: spec paths and `etcd@<version>`s that together make one etcd version's API. */
 import { OptionError } from '../../spec/errors.js';
 import type { ApiModel } from '../../spec/model.js';
-import { normalizeVersion, resolveSpecSets, type ResolveOptions, type SpecSet } from '../../spec/resolve.js';
+import { openApi, type OpenOptions } from '../../spec/open.js';
+import { normalizeVersion, type SpecSet } from '../../spec/resolve.js';
 import { specPrefixOf } from './prefixes.js';
 import type { CompatSide } from './types.js';
 
-export interface SideOptions {
-  readonly specDir?: string | undefined;
-  readonly fetchVersion?: ResolveOptions['fetchVersion'];
-}
+/** How sides are opened: where specs live and how a missing version is downloaded and verified (as `generate` does). */
+export type SideOptions = Pick<OpenOptions, 'specDir' | 'fetchVersion' | 'download' | 'cacheDir' | 'sha256'>;
 
 export interface LoadedSide {
   readonly side: CompatSide;
   readonly model: ApiModel;
+  /** What opening it told (the digests of an unpinned download). */
+  readonly notes: readonly string[];
 }
 
 export async function loadSide(given: readonly string[], options: SideOptions): Promise<LoadedSide> {
-  const versions = given.filter((g) => g.startsWith('etcd@')).map((g) => normalizeVersion('etcd@<version>', g));
-  const paths = given.filter((g) => !g.startsWith('etcd@'));
-  const sets = await resolveSpecSets({ specs: paths, etcd: versions, specDir: options.specDir, fetchVersion: options.fetchVersion }).catch((e: unknown) => {
-    // resolve names generate's flags; here the side was given as an argument.
+  const etcd = given.filter((g) => g.startsWith('etcd@')).map((g) => normalizeVersion('etcd@<version>', g));
+  const specs = given.filter((g) => !g.startsWith('etcd@'));
+  const api = await openApi({ ...options, specs, etcd }).catch((e: unknown) => {
+    // the spec stage names generate's flags; here the side was given as an argument.
     throw e instanceof OptionError && (e.option === '--etcd' || e.option === '--spec') ? new OptionError(given.join(' '), e.reason) : e;
   });
-  if (sets.length !== 1) {
-    throw new OptionError(given.join(' '), `one side must be one etcd version, but it holds ${sets.map((s) => s.version ?? '(unversioned)').join(', ')}`);
+  if (api.sets.length !== 1) {
+    throw new OptionError(given.join(' '), `one side must be one etcd version, but it holds ${api.sets.map((s) => s.version ?? '(unversioned)').join(', ')}`);
   }
-  const model = await modelOf(sets[0]!);
-  return { side: describeSide(given.join(' '), sets[0]!, model), model };
-}
-
-export async function modelOf(set: SpecSet): Promise<ApiModel> {
-  const [{ loadSpecs }, { buildModel }] = await Promise.all([import('../../spec/load.js'), import('../../spec/build-model.js')]);
-  return buildModel(await loadSpecs(set.inputs));
+  const model = await api.model();
+  return { side: describeSide(given.join(' '), api.sets[0]!, model), model, notes: api.notes };
 }
 
 export function describeSide(label: string, set: SpecSet, model: ApiModel): CompatSide {

@@ -22,6 +22,9 @@ export type ChangeId =
   | 'operation-alias-moved'
   | 'operation-alias-changed'
   | 'operation-signature-changed'
+  | 'route-added'
+  | 'route-removed'
+  | 'enum-renamed'
   | 'message-added'
   | 'message-removed'
   | 'message-renamed'
@@ -39,7 +42,12 @@ export interface Change {
   readonly id: ChangeId;
   readonly level: { readonly A: Level; readonly B: Level };
   readonly reason: { readonly A: string; readonly B: string };
-  /** The canonical route: `POST /kv/put`. */
+  /**
+   * Only for route changes, whose `level` is what a raw-route user gets: whether the client generated from
+   * each direction's spec is affected, and which route it calls.
+   */
+  readonly client?: { readonly A: ClientImpact; readonly B: ClientImpact };
+  /** The canonical route: `POST /kv/put` (for a route change: that route). */
   readonly operation?: string;
   /** The spec's definition name: `etcdserverpbPutRequest`. */
   readonly message?: string;
@@ -52,6 +60,14 @@ export interface Change {
   readonly to?: string;
   /** One line saying what changed. */
   readonly text: string;
+}
+
+/** What a route change means for the generated client of one direction. */
+export interface ClientImpact {
+  readonly affected: boolean;
+  /** The route it calls: `POST /kv/lease/revoke`; null when that side has no such RPC. */
+  readonly route: string | null;
+  readonly reason: string;
 }
 
 /** One side of the comparison. */

@@ -33,8 +33,110 @@ export class EtcdError extends Error {
   }
 }
 
+// --- Typed answers: the ones callers branch on. Several share one gRPC code (NOT_FOUND is a lease, a member or an
+// election leader; FAILED_PRECONDITION is "already exists" or "not found" in auth), so etcd's message picks the
+// class; every one is still an EtcdError with the server's `code`, `codeName` and message.
+
+/** What a NOT_FOUND or ALREADY_EXISTS answer is about. */
+export type EtcdSubject = 'key' | 'lease' | 'member' | 'user' | 'role' | 'peer-url' | 'election-leader';
+
+/** An answer about one thing named in the request; `subject` says what. */
+export abstract class EtcdSubjectError extends EtcdError {
+  constructor(
+    message: string,
+    init: EtcdErrorInit,
+    readonly subject: EtcdSubject,
+  ) {
+    super(message, init);
+  }
+}
+
+/** Something named in the request does not exist (`subject` says what): lease, member, user, role, key. */
+export class EtcdNotFoundError extends EtcdSubjectError {
+  override readonly name: string = 'EtcdNotFoundError';
+}
+
+/** `etcdserver: requested lease not found`: the lease expired, was revoked or never existed. */
+export class EtcdLeaseNotFoundError extends EtcdNotFoundError {
+  override readonly name: string = 'EtcdLeaseNotFoundError';
+  constructor(message: string, init: EtcdErrorInit) {
+    super(message, init, 'lease');
+  }
+}
+
+/** Something the request creates exists already (`subject` says what): lease, member, user, role, peer URL. */
+export class EtcdAlreadyExistsError extends EtcdSubjectError {
+  override readonly name: string = 'EtcdAlreadyExistsError';
+}
+
+/** The revision asked for has been compacted away. */
+export class EtcdCompactedError extends EtcdError {
+  override readonly name: string = 'EtcdCompactedError';
+}
+
+/** The revision asked for is newer than the store's. */
+export class EtcdFutureRevisionError extends EtcdError {
+  override readonly name: string = 'EtcdFutureRevisionError';
+}
+
+/** The member has no leader (no quorum, or an election is under way); `requireLeader` makes this fail fast. */
+export class EtcdNoLeaderError extends EtcdError {
+  override readonly name: string = 'EtcdNoLeaderError';
+}
+
+/** The user may not do this (auth is on and no role grants it). */
+export class EtcdPermissionDeniedError extends EtcdError {
+  override readonly name: string = 'EtcdPermissionDeniedError';
+}
+
+/** Wrong user name or password. */
+export class EtcdAuthFailedError extends EtcdError {
+  override readonly name: string = 'EtcdAuthFailedError';
+}
+
+/** The database reached its quota (`mvcc: database space exceeded`): compact, defragment, disarm the alarm. */
+export class EtcdNoSpaceError extends EtcdError {
+  override readonly name: string = 'EtcdNoSpaceError';
+}
+
+const NOT_FOUND: readonly (readonly [RegExp, EtcdSubject])[] = [
+  [/^etcdserver: member not found/, 'member'],
+  [/^etcdserver: user name not found/, 'user'],
+  [/^etcdserver: role name not found/, 'role'],
+  [/^etcdserver: key not found/, 'key'],
+  [/^election: no leader/, 'election-leader'],
+];
+
+const ALREADY_EXISTS: readonly (readonly [RegExp, EtcdSubject])[] = [
+  [/^etcdserver: lease already exists/, 'lease'],
+  [/^etcdserver: member ID already exist/, 'member'],
+  [/^etcdserver: Peer URLs already exists/i, 'peer-url'],
+  [/^etcdserver: user name already exists/, 'user'],
+  [/^etcdserver: role name already exists/, 'role'],
+];
+
+const PLAIN: readonly (readonly [RegExp, new (message: string, init: EtcdErrorInit) => EtcdError])[] = [
+  [/^etcdserver: requested lease not found/, EtcdLeaseNotFoundError],
+  [/^(etcdserver: )?mvcc: required revision has been compacted/, EtcdCompactedError],
+  [/^(etcdserver: )?mvcc: required revision is a future revision/, EtcdFutureRevisionError],
+  [/^etcdserver: no leader/, EtcdNoLeaderError],
+  [/^etcdserver: permission denied/, EtcdPermissionDeniedError],
+  [/^etcdserver: authentication failed/, EtcdAuthFailedError],
+  [/^(etcdserver: )?mvcc: database space exceeded/, EtcdNoSpaceError],
+];
+
+/** The EtcdError for a server answer: a typed subclass when etcd's message is one callers branch on. */
+export function etcdErrorFor(message: string, init: EtcdErrorInit): EtcdError {
+  for (const [pattern, Class] of PLAIN) if (pattern.test(message)) return new Class(message, init);
+  for (const [pattern, subject] of NOT_FOUND) if (pattern.test(message)) return new EtcdNotFoundError(message, init, subject);
+  for (const [pattern, subject] of ALREADY_EXISTS) {
+    if (pattern.test(message)) return new EtcdAlreadyExistsError(message, init, subject);
+  }
+  return new EtcdError(message, init);
+}
+
 /** A watch asked for a revision that has been compacted; resume from `compactRevision` or later. */
-export class WatchCompactedError extends EtcdError {
+export class WatchCompactedError extends EtcdCompactedError {
   override readonly name: string = 'WatchCompactedError';
   readonly compactRevision: bigint;
 

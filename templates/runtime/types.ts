@@ -97,6 +97,26 @@ export interface OperationDescriptor {
   readonly route: string;
   readonly safety: 'read' | 'write';
   readonly noAuth?: boolean;
+  /**
+   * Routes at which a server runs another RPC than this operation's (etcd 3.3/3.4 specs bind HashKV at
+   * /maintenance/hash, which servers answer with Hash): the generated method fails before sending (core/route-check.ts).
+   */
+  readonly answeredBy?: Readonly<Record<string, RouteAnswer>>;
+}
+
+/** The RPC a server runs at a route, for server versions from `since` (inclusive) to `before` (exclusive). */
+export interface RouteAnswer {
+  readonly rpc: string;
+  readonly since?: string;
+  readonly before?: string;
+}
+
+/** A namespace (client.namespace): every key the client sends starts with `prefix`, which answers leave out. */
+export interface Keyspace {
+  /** The bytes every key starts with on the server (nested namespaces: their prefixes joined). */
+  readonly prefix: Uint8Array;
+  /** The transport without any namespace, which carries the calls (watches share its sockets). */
+  readonly root: Transport;
 }
 
 export interface Transport {
@@ -119,5 +139,7 @@ export interface Transport {
   readonly endpoints: readonly string[];
   /** Aborted by close(): background helpers (lease keepers, observers) stop with the client. */
   readonly closed: AbortSignal;
+  /** Set on a namespace's transport: unary calls and streams are rewritten, watches apply it themselves. */
+  readonly keyspace?: Keyspace | undefined;
   close(): void;
 }

@@ -1,8 +1,6 @@
 /** Models of the shared specs for compat tests, built once per version. */
-import { buildModel } from '../../spec/build-model.js';
-import { loadSpecs } from '../../spec/load.js';
 import type { ApiModel } from '../../spec/model.js';
-import { resolveSpecSets } from '../../spec/resolve.js';
+import { openApi } from '../../spec/open.js';
 import { compareModels, subjectOf } from '../../generator/compat/compare.js';
 import type { ContextOptions } from '../../generator/compat/context.js';
 import type { Change } from '../../generator/compat/types.js';
@@ -13,7 +11,7 @@ const cache = new Map<string, Promise<ApiModel>>();
 export function modelOf(version: string): Promise<ApiModel> {
   let model = cache.get(version);
   if (!model) {
-    model = resolveSpecSets({ etcd: [version], specDir: specsDir }).then(async ([set]) => buildModel(await loadSpecs(set!.inputs)));
+    model = openApi({ etcd: [version], specDir: specsDir, download: false }).then((api) => api.model());
     cache.set(version, model);
   }
   return model;

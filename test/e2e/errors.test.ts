@@ -13,7 +13,9 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; codeName
     (e: unknown) => e,
   );
   expect(error, 'the call should fail').toBeInstanceOf(Error);
-  expect((error as Error).name, String(error)).toBe('EtcdError');
+  // EtcdError or one of its typed subclasses (EtcdLeaseNotFoundError, EtcdCompactedError, …).
+  expect((error as Error).name, String(error)).toMatch(/^Etcd[A-Za-z]*Error$/);
+  expect(error).toHaveProperty('codeName');
   return error as never;
 }
 

@@ -209,6 +209,46 @@ describe('generate --etcd without a local copy (the CLI)', () => {
     expect(stderr).toMatch(/error: http:\/\/127\.0\.0\.1:\d+\/v3\.9\.9\/.*v3lock\.swagger\.json: SHA-256 is 704e8f13.*but the pinned sha256 says f{64}; refusing/);
   }, 60_000);
 
+  it('--check never accepts an unpinned version: exit 2 with its digests and how to pin them; pinned, it passes', async () => {
+    server.alias('3.9.6', '3.5.33');
+    const out = join(work, 'out');
+    expect(await main(['generate', '--no-config', '--etcd', '3.9.6', '--out', out])).toBe(0);
+    stderr = '';
+    // The cached copy from the run above is no more verified than a fresh download.
+    expect(await main(['generate', '--no-config', '--etcd', '3.9.6', '--out', out, '--check'])).toBe(2);
+    const digests = knownVersion('3.5.33')!.sha256;
+    expect(stderr).toContain("error: --etcd: etcd 3.9.6 is not in this generator's manifest and its specs are not pinned: --check accepts only verified specs.");
+    expect(stderr).toContain(`"sha256": ${JSON.stringify({ '3.9.6': { rpc: digests.rpc, v3lock: digests.v3lock, v3election: digests.v3election } })}`);
+
+    const config = join(work, 'etcd-gateway-codegen.config.json');
+    await writeFile(config, JSON.stringify({ etcd: '3.9.6', out: 'out', sha256: { '3.9.6': digests } }));
+    expect(await main(['generate', '--config', config, '--check'])).toBe(0);
+  }, 60_000);
+
+  it('a tag that publishes only rpc (as etcd 3.0 and 3.1 do): the client has no lock or election, and the next run needs no network', async () => {
+    server.alias('3.1.99', '3.2.32');
+    server.hide('3.1.99', 'v3lock.swagger.json');
+    server.hide('3.1.99', 'v3election.swagger.json');
+    const out = join(work, 'out');
+    expect(await main(['generate', '--no-config', '--etcd', '3.1.99', '--out', out])).toBe(0);
+    expect(stderr).toContain(`"sha256": ${JSON.stringify({ '3.1.99': { rpc: knownVersion('3.2.32')!.sha256.rpc } })}`);
+    expect(await readFile(join(out, 'client.ts'), 'utf8')).not.toContain('withLock');
+    const requests = server.requests.length;
+    expect(await main(['generate', '--no-config', '--etcd', '3.1.99', '--out', out, '--force'])).toBe(0);
+    expect(server.requests.length).toBe(requests);
+  }, 60_000);
+
+  it('compat downloads hold to the config\'s sha256 pins, as generate does', async () => {
+    server.alias('3.9.5', '3.6.14');
+    const config = join(work, 'etcd-gateway-codegen.config.json');
+    const wrong = { ...knownVersion('3.6.14')!.sha256, rpc: 'e'.repeat(64) };
+    await writeFile(config, JSON.stringify({ out: 'out', sha256: { '3.9.5': wrong } }));
+    expect(await main(['compat', 'etcd@3.6.14', 'etcd@3.9.5', '--config', config])).toBe(2);
+    expect(stderr).toMatch(/v3\.9\.5\/.*rpc\.swagger\.json: SHA-256 is 19591c35.*but the pinned sha256 says e{64}; refusing/);
+    await writeFile(config, JSON.stringify({ out: 'out', sha256: { '3.9.5': knownVersion('3.6.14')!.sha256 } }));
+    expect(await main(['compat', 'etcd@3.6.14', 'etcd@3.9.5', '--config', config])).toBe(0);
+  }, 60_000);
+
   it('--no-download with no local copy: exit 2 and the ETCD_SPECS_DIR hint', async () => {
     expect(await main(['generate', '--etcd', '3.4.45', '--out', join(work, 'out'), '--no-download'])).toBe(2);
     expect(stderr).toMatch(/error: --etcd: no specs for etcd 3\.4\.45: ETCD_SPECS_DIR is not set\. Point ETCD_SPECS_DIR/);

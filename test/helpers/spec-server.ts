@@ -18,6 +18,8 @@ export interface SpecServer {
   alias(alias: string, version: string): void;
   /** Answer this path with these bytes instead (a tampered download). */
   override(path: string, body: string): void;
+  /** Answer 404 for this spec of this version (etcd 3.0 and 3.1 publish only rpc). */
+  hide(version: string, file: string): void;
   close(): Promise<void>;
 }
 
@@ -27,13 +29,14 @@ export async function startSpecServer(): Promise<SpecServer> {
   const requests: string[] = [];
   const aliases = new Map<string, string>();
   const overrides = new Map<string, string>();
+  const hidden = new Set<string>();
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '';
     requests.push(path);
     const route = ROUTE.exec(path);
     const override = overrides.get(path);
     if (override !== undefined) return void res.writeHead(200, { 'content-type': 'text/plain' }).end(override);
-    if (!route) return void res.writeHead(404).end('404: Not Found');
+    if (!route || hidden.has(`${route[1]}/${route[2]}`)) return void res.writeHead(404).end('404: Not Found');
     const version = aliases.get(route[1]!) ?? route[1]!;
     readFile(join(specsDir, `v${version}`, route[2]!)).then(
       (bytes) => res.writeHead(200, { 'content-type': 'text/plain', 'content-length': bytes.byteLength }).end(bytes),
@@ -47,6 +50,7 @@ export async function startSpecServer(): Promise<SpecServer> {
     requests,
     alias: (alias, version) => void aliases.set(alias, version),
     override: (path, body) => void overrides.set(path, body),
+    hide: (version, file) => void hidden.add(`${version}/${file}`),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,6 +1,6 @@
 // Reading gateway responses: JSON bodies, error bodies (with a hint when the route or prefix is not served),
 // stream messages, and the gRPC timeout header.
-import { EtcdDecodeError, EtcdError, parseErrorBody, parseErrorObject } from '../errors.js';
+import { EtcdDecodeError, etcdErrorFor, type EtcdError, parseErrorBody, parseErrorObject } from '../errors.js';
 import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
 
 /** The response's JSON object; an empty body is `{}`. */
@@ -41,7 +41,7 @@ export async function errorFromResponse(
         : `${message} at ${url}: this etcd server may not serve the ${prefix} prefix; use prefix 'auto'`;
   }
   const { code, details } = parsed;
-  return new EtcdError(message, { code, details, httpStatus: response.status, operation: op.name, endpoint });
+  return etcdErrorFor(message, { code, details, httpStatus: response.status, operation: op.name, endpoint });
 }
 
 /** A stream message's `result` ({} when absent); an `{"error":…}` message throws its EtcdError. */
@@ -53,7 +53,7 @@ export function streamResult(
   if (message['error'] !== undefined) {
     const parsed = parseErrorObject(200, message);
     const { code, details } = parsed;
-    throw new EtcdError(parsed.message, { code, details, httpStatus: parsed.httpStatus, operation: op.name, endpoint });
+    throw etcdErrorFor(parsed.message, { code, details, httpStatus: parsed.httpStatus, operation: op.name, endpoint });
   }
   const result = message['result'];
   return typeof result === 'object' && result !== null && !Array.isArray(result)

@@ -4,6 +4,7 @@
 // throws EtcdIgnoredFieldError (unless allowIgnoredFields), and an operation it binds at another route goes there.
 import { EtcdUnsupportedError } from '../errors.js';
 import type { CallOptions, ClientOptions, OperationDescriptor, Transport } from '../types.js';
+import { checkRoute, compareVersions } from './route-check.js';
 
 /** A request field not every version has: the versions that have it, and what ignoring it costs. */
 export interface VersionedField {
@@ -68,7 +69,9 @@ export function createVersionedTransport(inner: Transport, table: VersionTable, 
     if (server === undefined || !(op.name in operationVersions(table))) return op;
     checkOperation(table, op.name, server);
     if (options.allowIgnoredFields !== true) checkFields(table, op.name, body, server);
-    return routeFor(table, op, server);
+    const routed = routeFor(table, op, server);
+    if (routed.answeredBy) await checkRoute(routed, () => Promise.resolve(server));
+    return routed;
   };
   const unary = async (op: OperationDescriptor, body: unknown, call?: CallOptions) => inner.unary(await guard(op, body), body, call);
   async function* stream(op: OperationDescriptor, body: unknown, call?: CallOptions): AsyncGenerator<Record<string, unknown>> {
@@ -188,10 +191,4 @@ export function versionRanges(have: readonly string[], versions: readonly string
 
 function minorOf(version: string): string {
   return version.split('.').slice(0, 2).join('.');
-}
-
-function compareVersions(a: string, b: string): number {
-  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
 }

@@ -4,12 +4,11 @@
 // keepalive succeeded in time; then `signal` aborts and `lost` resolves.
 import { GrpcCode } from '../codes.js';
 import { EtcdError, isRetriable } from '../errors.js';
-import { encodeInt64, type Int64Input } from '../wire/int64.js';
+import { encodeInt64, type Int64Input, type Int64Output } from '../wire/int64.js';
 import { sleep } from '../core/signals.js';
 import type { CallOptions, Transport } from '../types.js';
 
-/** An int64 as the generated models give it: bigint, or a decimal string with `--int64 string`. */
-export type Int64Output = bigint | string;
+export type { Int64Output } from '../wire/int64.js';
 
 /** The part of the generated Lease service the helpers call. */
 export interface LeaseApi {

@@ -3,6 +3,7 @@
 // (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
 // revision, so no event is lost or repeated; the events of one revision always come together, in order.
 import { retryBackoff } from '../core/backoff.js';
+import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
 import { createScope, sleep } from '../core/signals.js';
 import type { Transport } from '../types.js';
 import type { WatchChannel } from './channel.js';
@@ -40,17 +41,44 @@ type EventOf<R extends WatchResponseShape> = R['events'][number];
 
 const DEFAULT_RETRY_DEADLINE_MS = 10_000;
 
+/** One hub per transport, created on first use (a client that never watches opens nothing); namespaces share it. */
+const hubs = new WeakMap<Transport, WatchHub>();
+
+function hubFor(transport: Transport, encode: EncodeWatchRequest): WatchHub {
+  let hub = hubs.get(transport);
+  if (hub === undefined) hubs.set(transport, (hub = new WatchHub(transport, encode)));
+  return hub;
+}
+
+/** The wire request with its create request's key range moved into the namespace `prefix`. */
+function prefixCreate(prefix: Uint8Array, wire: Record<string, unknown>): Record<string, unknown> {
+  const create = wire['create_request'];
+  if (typeof create !== 'object' || create === null) return wire;
+  return { ...wire, create_request: prefixRange(prefix, create as Record<string, unknown>) };
+}
+
 export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
-  let hub: WatchHub | undefined; // created on first use: a client that never watches opens nothing
   return (options) => {
+    const keyspace = deps.transport.keyspace;
     const target = watchTarget(options);
-    hub ??= new WatchHub(deps.transport, deps.encodeWatchRequest);
-    return runWatch(hub, target, deps.decodeWatchResponse, options.signal, retryOptions(deps.transport));
+    let encode = deps.encodeWatchRequest;
+    let decode = deps.decodeWatchResponse;
+    if (keyspace !== undefined) {
+      // A namespace's watch runs on the root transport's sockets: keys go in prefixed and come out stripped.
+      const { prefix } = keyspace;
+      encode = (request) => prefixCreate(prefix, deps.encodeWatchRequest(request));
+      decode = (wire) => deps.decodeWatchResponse(stripWatchResponse(prefix, wire));
+    }
+    const transport = keyspace?.root ?? deps.transport;
+    const hub = hubFor(transport, deps.encodeWatchRequest);
+    return runWatch(hub, (id, start) => encode(createRequest(target, start, id)), target, decode, options.signal, retryOptions(transport));
   };
 }
 
 async function* runWatch<R extends WatchResponseShape>(
   hub: WatchHub,
+  /** The wire create request from `start` (undefined: now), with a client-chosen ID on a shared socket. */
+  build: (watchId: number | undefined, start: bigint | undefined) => Record<string, unknown>,
   target: WatchTarget,
   decode: (wire: unknown) => R,
   userSignal: AbortSignal | undefined,
@@ -64,7 +92,7 @@ async function* runWatch<R extends WatchResponseShape>(
       let channel: WatchChannel | undefined;
       let failure: unknown;
       try {
-        channel = await hub.open((id) => hub.encode(createRequest(target, cursor.startRevision, id)), scope.signal);
+        channel = await hub.open((id) => build(id, cursor.startRevision), scope.signal);
         const assembler = new FragmentAssembler<R>();
         for (;;) {
           const whole = assembler.push(decode(await channel.next()));

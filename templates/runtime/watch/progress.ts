@@ -1,7 +1,7 @@
 // The pure bookkeeping behind a watch that never loses or repeats an event: where to resume, putting fragmented
 // responses back together, grouping events by revision, and what each response (or cancel) means.
 import { GrpcCode, grpcCodeOfGoName } from '../codes.js';
-import { EtcdError, WatchCompactedError } from '../errors.js';
+import { EtcdError, WatchCompactedError, etcdErrorFor } from '../errors.js';
 
 /** The decoded fields the runtime reads; the generated Event and WatchResponse types have them. */
 export interface WatchEventShape {
@@ -14,7 +14,8 @@ export interface WatchResponseShape<E extends WatchEventShape = WatchEventShape>
   readonly created: boolean;
   readonly canceled: boolean;
   readonly compactRevision: bigint | string;
-  readonly cancelReason: string;
+  /** Absent from specs before etcd 3.2 (and from their servers' answers). */
+  readonly cancelReason?: string;
   /** Absent from specs before etcd 3.4 (and from their servers' answers). */
   readonly fragment?: boolean;
   readonly events: readonly E[];
@@ -136,11 +137,12 @@ export function cancelError(response: WatchResponseShape, endpoint?: string): Et
   const init = { operation: 'watch.watch', endpoint };
   const compacted = toBigInt(response.compactRevision);
   if (compacted > 0n) return new WatchCompactedError(compacted, init);
-  if (response.cancelReason === '') {
+  const reason = response.cancelReason ?? '';
+  if (reason === '') {
     return new EtcdError('the server canceled the watch without a reason', { ...init, code: GrpcCode.Unavailable });
   }
-  const { code, message } = parseCancelReason(response.cancelReason);
-  return new EtcdError(message, { ...init, code });
+  const { code, message } = parseCancelReason(reason);
+  return etcdErrorFor(message, { ...init, code });
 }
 
 /** `rpc error: code = PermissionDenied desc = etcdserver: permission denied` → PermissionDenied and the description. */
