@@ -14,12 +14,29 @@ const scratch = mkdtempSync(join(tmpdir(), 'bench-cold-'));
 const rpc = join(specDirOf(), 'rpc.swagger.json');
 const node = process.execPath;
 
-/** Each tool: what it is given, and the command that produces its output in `out`. */
+const oursArgv = (out) => [node, cli, 'generate', '--etcd', ETCD_VERSION, '--spec-dir', specsDir, '--out', out];
+/** Our V8 code cache (generator/code-cache.ts) lives in the bench's own cache directory, written by the warm-up. */
+const codeCache = { ETCD_GATEWAY_CODEGEN_CACHE_DIR: join(scratch, 'cache') };
+
+/** Each tool: what it is given, and the command (and environment) that produces its output in `out`. */
 const tools = [
   {
     id: 'ours',
-    label: `etcd-gateway-codegen (full client: rpc + v3lock + v3election)`,
-    argv: (out) => [node, cli, 'generate', '--etcd', ETCD_VERSION, '--spec-dir', specsDir, '--out', out],
+    label: `etcd-gateway-codegen (full client: rpc + v3lock + v3election), V8 code cache written`,
+    argv: oursArgv,
+    env: () => codeCache,
+  },
+  {
+    id: 'ours-first-run',
+    label: 'etcd-gateway-codegen, first run: empty code cache (it writes it)',
+    argv: oursArgv,
+    env: (round) => ({ ETCD_GATEWAY_CODEGEN_CACHE_DIR: join(scratch, `first-run-cache-${round}`) }),
+  },
+  {
+    id: 'ours-no-code-cache',
+    label: 'etcd-gateway-codegen, `ETCD_GATEWAY_CODEGEN_CODE_CACHE=off`',
+    argv: oursArgv,
+    env: () => ({ ETCD_GATEWAY_CODEGEN_CODE_CACHE: 'off' }),
   },
   {
     id: 'openapi-typescript',
@@ -41,7 +58,7 @@ const tools = [
 // before/after records.
 for (const [index, entry] of (process.env['BENCH_COMPARE'] ?? '').split(',').filter(Boolean).entries()) {
   const [label, dir] = entry.split('=');
-  tools.splice(1 + index, 0, {
+  tools.splice(3 + index, 0, {
     id: `compare-${label}`,
     label: `etcd-gateway-codegen at ${label}`,
     argv: (out) => [node, join(dir, 'generator/bin.js'), 'generate', '--etcd', ETCD_VERSION, '--spec-dir', specsDir, '--out', out],
@@ -51,7 +68,7 @@ for (const [index, entry] of (process.env['BENCH_COMPARE'] ?? '').split(',').fil
 function runOnce(tool, round) {
   const out = join(scratch, `${tool.id}-${round}`);
   try {
-    return timeCommand(tool.argv(out), { cwd: scratch });
+    return timeCommand(tool.argv(out), { cwd: scratch, env: tool.env?.(round) });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -88,7 +105,10 @@ const markdown = [
   '',
   'Timed commands (`$TMP/<tool>-<round>` is removed after each run):',
   '',
-  ...tools.map((t) => `- \`${shellLine(t.argv(join(scratch, `${t.id}-<round>`)), shorten)}\``),
+  ...tools.map((t) => {
+    const env = Object.entries(t.env?.('<round>') ?? {}).map(([k, v]) => `${k}=${shellLine([v], shorten)} `).join('');
+    return `- \`${env}${shellLine(t.argv(join(scratch, `${t.id}-<round>`)), shorten)}\``;
+  }),
 ].join('\n');
 recordResult('cold-generation', {
   title: '1. Cold generation',

@@ -13,7 +13,7 @@ const KEYS = 10_000;
 const VALUE_BYTES = 64;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 41);
 
-const { decodeRangeResponse } = await importClient();
+const { decodeBytes, decodeRangeResponse, encodeBytes } = await importClient();
 const { startEtcd } = await importHarness();
 const loadBefore = load();
 const etcd = await startEtcd();
@@ -40,22 +40,28 @@ const time = (fn) => {
   fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
-for (let i = 0; i < 5; i++) {
-  time(parseOnly);
-  time(parseAndDecode);
-}
-const parse = [];
-const decode = [];
-for (let round = 0; round < ROUNDS; round++) {
-  if (round % 2 === 0) {
-    parse.push(time(parseOnly));
-    decode.push(time(parseAndDecode));
-  } else {
-    decode.push(time(parseAndDecode));
-    parse.push(time(parseOnly));
+/** `warmups` untimed runs of each, then ROUNDS timed pairs, the order alternating round by round. */
+const paired = (a, b, warmups) => {
+  for (let i = 0; i < warmups; i++) {
+    time(a);
+    time(b);
   }
-}
+  const times = [[], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const k of order) times[k].push(time(k === 0 ? a : b));
+  }
+  return times;
+};
+const [parse, decode] = paired(parseOnly, parseAndDecode, 5);
 const extraPerKey = summary(decode.map((d, i) => ((d - parse[i]) * 1e6) / KEYS)); // ns per key
+
+// The runtime's base64 on 1 MiB (a large value), there and back, against Node's Buffer (which a browser lacks).
+const mib = new Uint8Array(1 << 20).map((_, i) => (i * 2654435761) >>> 24);
+const ours = () => decodeBytes(encodeBytes(mib));
+const buffer = () => Buffer.from(Buffer.from(mib).toString('base64'), 'base64');
+if (Buffer.compare(Buffer.from(ours()), Buffer.from(mib)) !== 0) throw new Error('decode: base64 round trip differs');
+const [base64, nodeBase64] = paired(ours, buffer, 3);
 const ns = (v) => `${v.toFixed(0)} ns`;
 recordResult('decode', {
   title: '6. Decode cost: a range of 10,000 keys',
@@ -72,9 +78,11 @@ recordResult('decode', {
         ['decode ÷ parse, paired', range(pairedRatios(decode, parse), ratio)],
         ['decode cost per key, beyond JSON.parse', range(extraPerKey, ns)],
         ['JSON.parse per key', ns((summary(parse).median * 1e6) / KEYS)],
+        ['1 MiB through `encodeBytes` then `decodeBytes` (the runtime\'s base64)', range(summary(base64), ms)],
+        ['the same through Node\'s `Buffer` (for scale)', range(summary(nodeBase64), ms)],
       ],
     ),
   ].join('\n'),
-  data: { keys: KEYS, bytes: text.length, parse, decode },
+  data: { keys: KEYS, bytes: text.length, parse, decode, base64, nodeBase64 },
 });
 process.exit(0);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-/** The `etcd-gateway-codegen` executable. */
-import { main } from './cli.js';
+/** The `etcd-gateway-codegen` executable: the no-op fast path first, the full CLI when there is more to do. */
+import { runNoOpFastPath } from './fast-path.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+process.exitCode = (await runNoOpFastPath(argv)) ?? (await (await import('./cli.js')).main(argv));

@@ -5,13 +5,26 @@
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, SpecError } from '../spec/errors.js';
 import { addCompatCommand } from './compat/command.js';
-import { applyFlags, loadConfig, toGenerateOptions, type FlagOptions } from './config.js';
-import { generate, type GenerateResult } from './generate.js';
+import { GENERATE_FLAGS, generateOptionsFromFlags, splitList } from './flags.js';
+import { generate } from './generate.js';
 import { packageVersion } from './package-info.js';
 import { createProgressLine, describeDownload } from './progress.js';
+import { report } from './report.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** The generate command's options, from the one flag table (flags.ts). */
+function addGenerateFlags(command: Command): Command {
+  for (const flag of GENERATE_FLAGS) {
+    const option = new Option(flag.flags, flag.description);
+    if (flag.choices) option.choices(flag.choices);
+    if (flag.defaultValue !== undefined) option.default(flag.defaultValue);
+    if (flag.value === 'repeat') option.argParser(collect);
+    if (flag.value === 'list') option.argParser(splitList);
+    command.addOption(option);
+  }
+  return command;
+}
 
 export function buildProgram(): Command {
   const program = new Command('etcd-gateway-codegen')
@@ -31,22 +44,9 @@ Examples:
   $ etcd-gateway-codegen help generate`,
     );
 
-  program
-    .command('generate')
+  addGenerateFlags(program
+    .command('generate'))
     .description('Generate (or --check) a client from spec files, spec directories or etcd versions')
-    .option('--config <file>', 'a config file (default: etcd-gateway-codegen.config.json or .mjs in the current directory)')
-    .option('--no-config', 'ignore any config file: flags only')
-    .option('--spec <file-or-dir>', 'a spec file, or a directory: every *.swagger.json in it (repeatable)', collect)
-    .option('--etcd <version>', "an etcd version: specs from <spec-dir>/v<version>/, else downloaded from etcd's repository (repeatable)", collect)
-    .option('--spec-dir <dir>', 'where versioned spec directories live (default: $ETCD_SPECS_DIR)')
-    .option('--out <dir>', 'the output directory (replaced as a whole)')
-    .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
-    .option('--force', 'regenerate even when the inputs and options are unchanged')
-    .addOption(new Option('--int64 <kind>', 'how 64-bit integers come back').choices(['bigint', 'string']).default('bigint'))
-    .option('--services <list>', 'emit only these services and the messages they use, e.g. kv,watch,lease', list)
-    .option('--name <identifier>', 'the name of the client factory', 'createClient')
-    .option('--cache-dir <dir>', 'where downloaded specs are kept (default: $XDG_CACHE_HOME/etcd-gateway-codegen)')
-    .option('--no-download', 'never download specs; fail when a version is not under --spec-dir')
     .addHelpText(
       'after',
       `
@@ -64,14 +64,10 @@ Examples:
   $ etcd-gateway-codegen generate --check                                # in CI: exit 1 when out of date`,
     )
     .action(async (_opts: unknown, command: Command) => {
-      const flags = givenFlags(command);
-      const config = flags['config'] === false ? undefined : await loadConfig(typeof flags['config'] === 'string' ? { file: flags['config'] } : {});
-      const options = toGenerateOptions(applyFlags(config?.options ?? {}, configFromFlags(flags)), config?.file);
+      const options = await generateOptionsFromFlags(givenFlags(command));
       const progress = createProgressLine();
       const result = await generate({
         ...options,
-        ...(flags['check'] ? { check: true } : {}),
-        ...(flags['force'] ? { force: true } : {}),
         onProgress: (p) => progress.update(describeDownload(p)),
       }).finally(() => progress.done());
       process.exitCode = report(result);
@@ -84,44 +80,6 @@ Examples:
 function givenFlags(command: Command): Record<string, unknown> {
   const opts = command.opts<Record<string, unknown>>();
   return Object.fromEntries(Object.entries(opts).filter(([key]) => command.getOptionValueSource(key) === 'cli'));
-}
-
-function configFromFlags(flags: Record<string, unknown>): FlagOptions {
-  const string = (key: string): string | undefined => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
-  const strings = (key: string): string[] | undefined => (Array.isArray(flags[key]) ? (flags[key] as string[]) : undefined);
-  return {
-    specs: strings('spec'),
-    etcd: strings('etcd'),
-    specDir: string('specDir'),
-    out: string('out'),
-    int64: string('int64') as FlagOptions['int64'],
-    services: strings('services'),
-    name: string('name'),
-    cacheDir: string('cacheDir'),
-    download: flags['download'] === false ? false : undefined,
-  };
-}
-
-/** Tell what happened; the exit code. */
-function report(result: GenerateResult): number {
-  for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
-  switch (result.status) {
-    case 'check-failed': {
-      const d = result.diff!;
-      const lines = [...d.missing.map((p) => `  missing  ${p}`), ...d.changed.map((p) => `  changed  ${p}`), ...d.extra.map((p) => `  extra    ${p}`)];
-      process.stderr.write(`${result.out} is not what would be generated:\n${lines.join('\n')}\nRun the same command without --check to update it.\n`);
-      return 1;
-    }
-    case 'check-passed':
-      process.stdout.write(`${result.out} is up to date (${result.files.length} files)\n`);
-      return 0;
-    case 'unchanged':
-      process.stdout.write(`${result.out} is up to date; nothing to do\n`);
-      return 0;
-    default:
-      process.stdout.write(`wrote ${result.files.length} files to ${result.out}\n`);
-      return 0;
-  }
 }
 
 /** Run the CLI and return its exit code; process.exitCode is left as it was (so tests can call this in-process). */

@@ -3,7 +3,8 @@
  * or the file given with `--config`. It holds the inputs, `out` and the output options; flags override it.
  * Unknown keys and wrong types are errors naming the file and the key. Paths in it are relative to the file.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PinnedDigests } from '../spec/download.js';
@@ -47,7 +48,7 @@ export async function loadConfig(options: { cwd?: string; file?: string } = {}):
 async function findConfigFile(cwd: string): Promise<string | undefined> {
   const found: string[] = [];
   for (const name of CONFIG_FILES) {
-    if (await stat(join(cwd, name)).then((s) => s.isFile(), () => false)) found.push(join(cwd, name));
+    if (statSync(join(cwd, name), { throwIfNoEntry: false })?.isFile()) found.push(join(cwd, name));
   }
   if (found.length > 1) throw new OptionError('--config', `both ${found.join(' and ')} exist; keep one, or choose with --config`);
   return found[0];

@@ -3,6 +3,7 @@
  * write (or check). The programmatic API and the CLI both call this. Heavy modules (swagger-parser, ts-morph,
  * prettier) load only when there is work to do. `--check` refuses specs of a version no digest pins.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,17 +64,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const api = await openApi({ ...options, requirePins: options.check === true });
   const { sets } = api;
   const notes = [...api.notes];
-  const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
-  const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
-  const digest = computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
-  const mayBeNoOp = !options.check && !options.force && options.write !== false;
-  const unchanged = mayBeNoOp ? await readIfUpToDate(options.out, digest) : undefined;
-  if (unchanged) {
-    return { status: 'unchanged', out: options.out, files: [...unchanged].map(([path, text]) => ({ path, text })), notes, digest };
-  }
+  const digest = await inputDigest(sets, emitOptions, options);
+  const unchanged = mayBeNoOp(options) ? await readIfUpToDate(options.out, digest) : undefined;
+  if (unchanged) return unchangedResult(options.out, unchanged, notes, digest);
   const existing = await readTree(options.out);
+  const stages = await loadStages(options.cacheDir);
   const model = await api.model();
-  const files = await render(model, sets, emitOptions, digest);
+  const files = await render(model, sets, emitOptions, digest, stages);
   notes.push(...model.notes);
   if (options.check) {
     const diff = diffTree(files, existing);
@@ -84,6 +81,43 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   assertOwned(options.out, existing);
   await writeAtomically(options.out, files, existing);
   return { status: 'written', out: options.out, files, notes, digest };
+}
+
+/**
+ * The no-op check alone, for the build-step case: the `unchanged` result when the output is up to date, else
+ * undefined. It loads nothing heavy (no renderer, no spec parser), so a caller can decide before loading the rest.
+ */
+export async function findUpToDate(options: GenerateOptions): Promise<GenerateResult | undefined> {
+  if (!mayBeNoOp(options)) return undefined;
+  const emitOptions = checkOptions(options);
+  // Never a download here: a version not cached means work to do, with the full CLI's progress line.
+  const api = await openApi({ ...options, fetchVersion: cacheOnly(options) });
+  const digest = await inputDigest(api.sets, emitOptions, options);
+  const unchanged = await readIfUpToDate(options.out, digest);
+  return unchanged && unchangedResult(options.out, unchanged, [...api.notes], digest);
+}
+
+const mayBeNoOp = (options: GenerateOptions): boolean => !options.check && !options.force && options.write !== false;
+
+function unchangedResult(out: string, files: ReadonlyMap<string, string>, notes: string[], digest: string): GenerateResult {
+  return { status: 'unchanged', out, files: [...files].map(([path, text]) => ({ path, text })), notes, digest };
+}
+
+/** The digest of inputs, options and generator that every output header carries. */
+async function inputDigest(sets: readonly SpecSet[], emitOptions: ReturnType<typeof checkOptions>, options: GenerateOptions): Promise<string> {
+  const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
+  const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
+  return computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
+}
+
+/** An etcd version not found locally, from the download cache only (the user's resolver, or none, as given). */
+function cacheOnly(options: GenerateOptions): ResolveOptions['fetchVersion'] {
+  if (options.fetchVersion || options.download === false) return options.fetchVersion;
+  return async (version) => {
+    const { createSpecDownloader } = await import('../spec/download.js');
+    const notFetched = (): Promise<Response> => Promise.reject(new Error('not in the download cache'));
+    return createSpecDownloader({ cacheDir: options.cacheDir, pins: options.sha256, fetch: notFetched })(version);
+  };
 }
 
 function checkOptions(options: GenerateOptions) {
@@ -101,7 +135,7 @@ function checkOptions(options: GenerateOptions) {
  * disagrees, the rest of the tree is not read here.
  */
 async function readIfUpToDate(out: string, digest: string): Promise<Map<string, string> | undefined> {
-  const index = await readFile(`${out}/index.ts`, 'utf8').catch(() => undefined);
+  const index = readIfPresent(`${out}/index.ts`);
   if (index === undefined || digestOf(index) !== digest) return undefined;
   const expected = outputDigestOf(index);
   const existing = await readTree(out);
@@ -110,21 +144,49 @@ async function readIfUpToDate(out: string, digest: string): Promise<Map<string, 
   return actual === expected ? existing : undefined;
 }
 
-async function render(model: ApiModel, sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, digest: string): Promise<OutputFile[]> {
-  const [{ emitFiles, RUNTIME_DIR, wantsRuntimeFile }, { formatTypeScript }] = await Promise.all([import('../templates/emit.js'), import('./format.js')]);
-  const formatted = await formatTypeScript(emitFiles(model, emitOptions));
-  const runtime = (await readRuntime(RUNTIME_DIR)).filter((f) => wantsRuntimeFile(model, f.path.slice('runtime/'.length)));
+/**
+ * The stages after the digest check, loaded with the V8 code cache for ts-morph's TypeScript and prettier
+ * (code-cache.ts); `flushCodeCache` once the run is done writes what the cache lacked.
+ */
+async function loadStages(cacheDir: string | undefined) {
+  const { codeCacheDir, installCodeCache } = await import('./code-cache.js');
+  const cache = installCodeCache(codeCacheDir(cacheDir));
+  try {
+    const [emit, manifest, format] = await Promise.all([import('../templates/emit.js'), import('../templates/runtime-manifest.js'), import('./format.js')]);
+    return { modules: [emit, manifest] as const, format: format.loadFormatter(), flushCodeCache: cache.flush };
+  } finally {
+    cache.uninstall();
+  }
+}
+
+type Stages = Awaited<ReturnType<typeof loadStages>>;
+
+async function render(model: ApiModel, sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, digest: string, stages: Stages): Promise<OutputFile[]> {
+  const [{ emitFiles, RUNTIME_DIR }, { runtimeClosure }] = stages.modules;
+  const formatted = await stages.format(emitFiles(model, emitOptions));
+  stages.flushCodeCache();
+  // The runtime files the generated code imports, and what they import in turn: a kv-only client ships no watch/.
+  const sources = await readRuntime(RUNTIME_DIR);
+  const runtime = runtimeClosure(formatted, sources).map((path) => ({ path: `runtime/${path}`, text: sources.get(path)! }));
   const bodies = [...formatted, ...runtime].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = describeInputs(sets.map((s) => ({ version: s.version, files: s.inputs.map((i) => i.basename) })));
   const top = header(inputs, digest, computeOutputDigest(bodies.map((f) => [f.path, f.text] as const)));
   return bodies.map((f) => ({ path: f.path, text: top + f.text }));
 }
 
-async function readRuntime(dir: URL): Promise<OutputFile[]> {
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every runtime source by its path under runtime/ (`wire/bytes.ts`). */
+async function readRuntime(dir: URL): Promise<Map<string, string>> {
   const path = fileURLToPath(dir);
   const names = (await readdir(path, { recursive: true }))
     .map((n) => n.split(sep).join('/'))
-    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'))
-    .sort();
-  return Promise.all(names.map(async (n) => ({ path: `runtime/${n}`, text: await readFile(`${path}/${n}`, 'utf8') })));
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'));
+  return new Map(await Promise.all(names.map(async (n) => [n, await readFile(`${path}/${n}`, 'utf8')] as const)));
 }

@@ -3,6 +3,7 @@
  * no-op fast path compares digests without loading ts-morph or prettier.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +22,11 @@ export function describeInputs(sets: readonly { version?: string | undefined; fi
 /**
  * Three lines and a blank one: what the file was made from, the digest of the inputs and options, and the
  * digest of the whole output directory below the headers (so an edited, deleted or added file is noticed
- * without regenerating).
+ * without regenerating). The first line has the form tools detect (`^// Code generated .* DO NOT EDIT\.$`:
+ * Go's convention, which GitHub's linguist and most linters follow).
  */
 export function header(inputs: string, digest: string, outputDigest: string): string {
-  return `${HEADER_MARK} from ${inputs} — do not edit.\n${DIGEST_MARK}${digest}\n${OUTPUT_MARK}${outputDigest}\n\n`;
+  return `${HEADER_MARK} from ${inputs}. DO NOT EDIT.\n${DIGEST_MARK}${digest}\n${OUTPUT_MARK}${outputDigest}\n\n`;
 }
 
 export function digestOf(file: string): string | undefined {
@@ -56,6 +58,10 @@ export function computeOutputDigest(files: Iterable<readonly [path: string, body
   return `sha256:${hash.digest('hex')}`;
 }
 
+/**
+ * Written by this generator: any header starting with the mark, so output from an older version (whose first line
+ * ended `— do not edit.`) is still recognised and replaced on upgrade.
+ */
 export function isGenerated(text: string): boolean {
   return text.startsWith(HEADER_MARK);
 }
@@ -90,11 +96,17 @@ export const FINGERPRINT_FILE = 'fingerprint.txt';
  */
 export function generatorFingerprint(): Promise<string> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  cachedFingerprint ??= readFile(join(root, FINGERPRINT_FILE), 'utf8').then(
-    (text) => text.trim(),
-    () => sourceFingerprint(root),
-  );
+  cachedFingerprint ??= builtFingerprint(root) ?? sourceFingerprint(root);
   return cachedFingerprint;
+}
+
+/** The fingerprint a build recorded in dist/, if this runs from one (read synchronously: the no-op path's hop). */
+function builtFingerprint(root: string): Promise<string> | undefined {
+  try {
+    return Promise.resolve(readFileSync(join(root, FINGERPRINT_FILE), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -102,7 +114,7 @@ export function generatorFingerprint(): Promise<string> {
  * every committed client. Anything else (and any new file) counts, so a forgotten entry costs a regeneration,
  * never a stale output.
  */
-const NOT_OUTPUT = /^(bin|cli|config|index|package-info|progress|write|compat(-[\w-]+)?)\.ts$/;
+const NOT_OUTPUT = /^(bin|cli|code-cache|config|fast-path|flags|index|package-info|progress|report|write|compat(-[\w-]+)?)\.ts$/;
 
 export async function sourceFingerprint(root: string): Promise<string> {
   const hash = createHash('sha256');

@@ -2,7 +2,8 @@
  * Write the output directory atomically: everything goes to a sibling temporary directory first, which then
  * replaces the old one in two renames. A failed run leaves the output exactly as it was.
  */
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OptionError } from '../spec/errors.js';
 import { isGenerated } from './header.js';
@@ -12,20 +13,24 @@ export interface OutputFile {
   readonly text: string;
 }
 
-/** Every file under `dir` as `/`-separated relative paths with their text; an empty map when `dir` is absent. */
+/**
+ * Every file under `dir` as `/`-separated relative paths with their text; an empty map when `dir` is absent.
+ * Read synchronously: a few dozen small files, and the no-op check's cost is mostly the thread-pool round trips
+ * that asynchronous reads would add to each one.
+ */
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const walk = async (current: string): Promise<void> => {
-    for (const entry of await readdir(current, { withFileTypes: true })) {
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
       const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else out.set(relative(dir, full).split(sep).join('/'), await readFile(full, 'utf8'));
+      if (entry.isDirectory()) walk(full);
+      else out.set(relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8'));
     }
   };
   const info = await stat(dir).catch(() => undefined);
   if (!info) return out;
   if (!info.isDirectory()) throw new OptionError('--out', `${dir} exists and is not a directory`);
-  await walk(dir);
+  walk(dir);
   return out;
 }
 

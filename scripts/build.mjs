@@ -1,7 +1,7 @@
 // Build the CLI and programmatic API into dist/ and ship the runtime sources beside them:
 // the runtime is copied, as TypeScript, into every generated client.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+// tsc writes files without the execute bit; `npx etcd-gateway-codegen` in this repository (and a packed bin on
+// systems where npm does not fix modes) runs bin.js directly.
+chmodSync(join(root, 'dist/generator/bin.js'), 0o755);
 cpSync(join(root, 'templates/runtime'), join(root, 'dist/templates/runtime'), {
   recursive: true,
   filter: (src) => !src.endsWith('.test.ts'),

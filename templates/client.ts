@@ -4,162 +4,31 @@
 import { StructureKind, type StatementStructures, type WriterFunction } from 'ts-morph';
 import type { ApiModel } from '../spec/model.js';
 import { jsDoc } from './docs.js';
-import { Imports, RUNTIME } from './imports.js';
+import type { Imports } from './imports.js';
+import { clientHelpers, indexExports, RUNTIME } from './runtime-manifest.js';
 import type { EmitOptions } from './options.js';
 import { serviceFactoryName, serviceTypeName } from './services.js';
 import { clientTransport } from './versions-table.js';
 
-/**
- * A hand-written runtime helper attached to the client (`client.watchEvents`, `client.withLock`) when every
- * service it uses is generated (`--services` may leave some out). The generated client calls
- * `factory({ transport, <service>: <service object>, … })` and types the property as `type`.
- */
-export interface ClientHelper {
-  readonly property: string;
-  /** Client properties of the services it needs: `['watch']`, `['lease', 'lock']`. */
-  readonly services: readonly string[];
-  /** The runtime module that exports the factory and the type: `./runtime/watch/index.js`. */
-  readonly module: string;
-  readonly factory: string;
-  /** The property's type as exported by `module`; may name generated models (imported from ./models.js). */
-  readonly type: string;
-  /** Generated model types the `type` expression names. */
-  readonly models?: readonly string[];
-  /** Generated codec functions the factory gets as well, by name: `['decodeWatchResponse']`. */
-  readonly codecs?: readonly string[];
-  readonly doc: string;
-}
-
-// --- issue 10, the everyday API: kv verbs, txn builder, iterate, stm, mirror (one block, to port as a whole) ---
-const KV_VERBS = './runtime/helpers/kv-verbs.js';
-const verb = (property: string, factory: string, type: string, doc: string): ClientHelper => ({ property, services: ['kv'], module: KV_VERBS, factory, type, doc });
-const EVERYDAY_HELPERS: readonly ClientHelper[] = [
-  verb('get', 'createGet', 'Get', 'The value of `key`, or undefined when it does not exist.'),
-  verb('getText', 'createGetText', 'GetText', 'The value of `key` as UTF-8 text, or undefined when it does not exist.'),
-  verb('getPrefix', 'createGetPrefix', 'GetPrefix', 'Every key starting with `prefix` (as text) and its value, in key order; for large prefixes use `iterate`.'),
-  verb('getPrefixText', 'createGetPrefixText', 'GetPrefixText', 'Every key starting with `prefix` and its value, both as text, in key order.'),
-  verb('put', 'createPut', 'Put', 'Write `key` (with an optional lease); resolves to the revision of the write.'),
-  verb('delete', 'createDelete', 'Delete', 'Delete `key`; resolves to whether it existed.'),
-  verb('deletePrefix', 'createDeletePrefix', 'DeletePrefix', 'Delete every key starting with `prefix`; resolves to how many were deleted.'),
-  {
-    property: 'txn',
-    services: ['kv'],
-    module: './runtime/helpers/txn-builder.js',
-    factory: 'createTxn',
-    type: 'Txn<KeyValue>',
-    models: ['KeyValue'],
-    doc: "A transaction: `txn().if(key, 'value' | 'version' | 'create' | 'mod' | 'lease', '==' | '!=' | '<' | '>', operand).then(Op.put(…), Op.delete(…)).else(Op.get(…)).commit()`.",
-  },
-  {
-    property: 'iterate',
-    services: ['kv'],
-    module: './runtime/helpers/iterate.js',
-    factory: 'createIterate',
-    type: 'Iterate<KeyValue>',
-    models: ['KeyValue'],
-    doc: "A range's key-values in key order, read in pages at the first page's revision: consistent while others write, one page in memory.",
-  },
-  {
-    property: 'stm',
-    services: ['kv'],
-    module: './runtime/helpers/stm.js',
-    factory: 'createStm',
-    type: 'Stm',
-    doc: "Run `fn(tx)` as a transaction (Go's concurrency.STM): reads guarded, writes committed in one txn, `fn` run again on conflict; resolves to what it returned.",
-  },
-  {
-    property: 'mirror',
-    services: ['kv', 'watch'],
-    module: './runtime/helpers/mirror.js',
-    factory: 'createMirror',
-    type: 'MirrorFactory<KeyValue>',
-    models: ['KeyValue'],
-    codecs: ['decodeWatchResponse'],
-    doc: 'A live local copy of a range (list at one revision, then watch; relist after a compaction): `entries`, `revision`, and its changes as an async iterable.',
-  },
-];
-// --- end of the everyday block ---
-
-/** The helpers, in the order they appear on the client. */
-export const CLIENT_HELPERS: readonly ClientHelper[] = [
-  {
-    property: 'watchEvents',
-    services: ['watch'],
-    module: './runtime/watch/index.js',
-    factory: 'createWatchEvents',
-    type: 'WatchEvents<Event>',
-    models: ['Event'],
-    codecs: ['decodeWatchResponse'],
-    doc: 'Watch a key, range or prefix as an async iterable of events that resumes after any drop without losing or repeating one; break or abort to cancel.',
-  },
-  {
-    property: 'leaseKeeper',
-    services: ['lease'],
-    module: './runtime/helpers/lease-keeper.js',
-    factory: 'createLeaseKeeperFactory',
-    type: 'LeaseKeeperFactory',
-    doc: 'Grant a lease (`{ ttl }`) or adopt one (`{ id }`) and keep it alive every TTL/3 until revoke() or close(); `signal` and `lost` tell when it is lost.',
-  },
-  {
-    property: 'withLock',
-    services: ['lease', 'lock'],
-    module: './runtime/helpers/with-lock.js',
-    factory: 'createWithLock',
-    type: 'WithLock',
-    doc: "Run `fn(signal)` holding the v3lock lock `name` (the lock `etcdctl lock` takes) on a kept-alive lease; always unlocks and revokes.",
-  },
-  {
-    property: 'leaderElection',
-    services: ['election', 'lease', 'kv', 'watch'],
-    module: './runtime/helpers/election.js',
-    factory: 'createLeaderElectionFactory',
-    type: 'LeaderElectionFactory',
-    codecs: ['decodeWatchResponse'],
-    doc: 'A v3election election: campaign (resolves when elected), proclaim (queued while the campaign is pending), resign, leader, observe (leaders and "no leader").',
-  },
-  {
-    property: 'snapshotBlobs',
-    services: ['maintenance'],
-    module: './runtime/helpers/snapshot.js',
-    factory: 'createSnapshotBlobs',
-    type: 'SnapshotBlobs',
-    doc: "The member's database snapshot as raw bytes, blob by blob, with etcd's trailing SHA-256 verified.",
-  },
-  {
-    property: 'saveSnapshot',
-    services: ['maintenance'],
-    module: './runtime/helpers/snapshot.js',
-    factory: 'createSaveSnapshot',
-    type: 'SaveSnapshot',
-    doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
-  },
-  ...EVERYDAY_HELPERS,
-];
-
-function helpersFor(model: ApiModel): ClientHelper[] {
-  const present = new Set(model.services.map((s) => s.property));
-  return CLIENT_HELPERS.filter((h) => h.services.every((s) => present.has(s)));
-}
-
 export function emitClient(model: ApiModel, options: EmitOptions, imports: Imports): StatementStructures[] {
   const example = model.services.find((s) => s.property === 'kv') ?? model.services[0];
-  const helpers = helpersFor(model);
+  const helpers = clientHelpers(model);
   for (const h of helpers) {
-    imports.value(h.module, h.factory);
+    imports.value(h.specifier, h.factory);
     for (const m of h.models ?? []) imports.type('./models.js', m);
     for (const c of h.codecs ?? []) imports.value('./codecs.js', c);
     const typeName = /^[A-Za-z_$][\w$]*/.exec(h.type)?.[0];
-    if (typeName) imports.type(h.module, typeName);
+    if (typeName) imports.type(h.specifier, typeName);
   }
-  const transportType = imports.type(RUNTIME.transport, 'Transport');
+  const transportType = imports.type(RUNTIME.types, 'Transport');
   const createTransport = imports.value(RUNTIME.transport, 'createTransport');
   const layers = imports.value(RUNTIME.layers, 'clusterLayers');
-  const client = clientTransport(model, imports, () => imports.type(RUNTIME.transport, 'ClientOptions'), `${createTransport}(options, ${layers})`);
+  const client = clientTransport(model, imports, () => imports.type(RUNTIME.types, 'ClientOptions'), `${createTransport}(options, ${layers})`);
   for (const s of model.services) {
     imports.type('./services.js', serviceTypeName(s));
     imports.value('./services.js', serviceFactoryName(s));
   }
-  const namespaced = imports.value('./runtime/helpers/namespace.js', 'namespaceTransport');
+  const namespaced = imports.value(RUNTIME.namespace, 'namespaceTransport');
   const bytesInput = imports.type(RUNTIME.codec, 'BytesInput');
   const body: WriterFunction = (w) => {
     if (helpers.length) {
@@ -228,50 +97,15 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
 /** The generated function that builds the client object over a transport. */
 const CLIENT_ON = 'clientOnTransport';
 
-export function emitIndex(options: EmitOptions): StatementStructures[] {
-  const reexport = (module: string, names: string[], isTypeOnly = false): StatementStructures => ({
-    kind: StructureKind.ExportDeclaration,
-    moduleSpecifier: module,
-    isTypeOnly,
-    namedExports: names,
-  });
+/** The module users import: the client, models and services, and what the manifest says this client's runtime offers. */
+export function emitIndex(model: ApiModel, options: EmitOptions): StatementStructures[] {
+  const reexport = (module: string, names: readonly string[], isTypeOnly = false): StatementStructures[] =>
+    names.length ? [{ kind: StructureKind.ExportDeclaration, moduleSpecifier: module, isTypeOnly, namedExports: [...names] }] : [];
   return [
-    reexport('./client.js', [options.clientName]),
-    reexport('./client.js', ['EtcdClient'], true),
+    ...reexport('./client.js', [options.clientName]),
+    ...reexport('./client.js', ['EtcdClient'], true),
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: './models.js' },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: './services.js' },
-    reexport(RUNTIME.errors, ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'WatchCompactedError']),
-    reexport(RUNTIME.errors, ['GrpcCodeName'], true),
-    reexport(RUNTIME.bytes, ['bytesToText', 'prefixRangeEnd', 'textToBytes']),
-    reexport(RUNTIME.codec, ['BytesInput'], true),
-    reexport(RUNTIME.int64, ['Int64Input'], true),
-    // With the exported create<Service>Service factories: a client of only the services a bundle uses.
-    reexport(RUNTIME.transport, ['createTransport']),
-    reexport('./runtime/core/route-check.js', ['EtcdMisroutedError']),
-    reexport(RUNTIME.transport, ['CallOptions', 'ClientOptions', 'OperationDescriptor', 'Prefix', 'Transport', 'TransportLayers'], true),
-    reexport(RUNTIME.layers, ['authLayer', 'autoSyncLayer', 'clusterLayers', 'engineLayer', 'failoverLayer', 'livenessLayer', 'observeLayer', 'streamLayer']),
-    reexport('./runtime/watch/index.js', ['Watch', 'WatchEvents', 'WatchEventsOptions', 'WatchFilter', 'WatchStatus', 'WatchStatusListener'], true),
-    reexport('./runtime/watch/index.js', ['mapWatch']),
-    reexport('./runtime/types.js', ['ClientEvent', 'WebSocketConstructor', 'WebSocketLike'], true),
-    reexport('./runtime/helpers/lease-keeper.js', ['LeaseLostError']),
-    reexport('./runtime/helpers/lease-keeper.js', ['LeaseKeeper', 'LeaseKeeperOptions'], true),
-    reexport('./runtime/helpers/with-lock.js', ['HeldLock', 'WithLockOptions'], true),
-    reexport('./runtime/helpers/election.js', ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], true),
-    reexport('./runtime/helpers/snapshot.js', ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot']),
-    reexport('./runtime/helpers/snapshot.js', ['SnapshotSink', 'SnapshotSummary'], true),
-    // The everyday API (issue 10): typed answers, namespaces, verbs, txn builder, iterate, stm, mirror.
-    reexport(RUNTIME.errors, ['EtcdAlreadyExistsError', 'EtcdAuthFailedError', 'EtcdCompactedError', 'EtcdFutureRevisionError', 'EtcdLeaseNotFoundError', 'EtcdNoLeaderError', 'EtcdNoSpaceError', 'EtcdNotFoundError', 'EtcdPermissionDeniedError']),
-    reexport(RUNTIME.errors, ['EtcdSubject'], true),
-    reexport('./runtime/helpers/namespace.js', ['namespaceTransport']),
-    reexport('./runtime/types.js', ['Keyspace'], true),
-    reexport('./runtime/helpers/kv-verbs.js', ['CallControl', 'PrefixReadOptions', 'PutOptions', 'ReadOptions'], true),
-    reexport('./runtime/helpers/txn-builder.js', ['Cmp', 'Op', 'createTxn']),
-    reexport('./runtime/helpers/txn-builder.js', ['CompareOperator', 'CompareTarget', 'TxnBuilder', 'TxnCompare', 'TxnOp', 'TxnOpResult', 'TxnResult'], true),
-    reexport('./runtime/helpers/iterate.js', ['createIterate']),
-    reexport('./runtime/helpers/iterate.js', ['IterateOptions'], true),
-    reexport('./runtime/helpers/stm.js', ['StmConflictError', 'createStm']),
-    reexport('./runtime/helpers/stm.js', ['StmIsolation', 'StmOptions', 'StmTx'], true),
-    reexport('./runtime/helpers/mirror.js', ['createMirror']),
-    reexport('./runtime/helpers/mirror.js', ['Mirror', 'MirrorChange', 'MirrorOptions'], true),
+    ...indexExports(model).flatMap((m) => [...reexport(m.specifier, m.values), ...reexport(m.specifier, m.types, true)]),
   ];
 }

@@ -4,7 +4,8 @@
  */
 import { StructureKind, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, VariableDeclarationKind, type WriterFunction } from 'ts-morph';
 import type { ApiModel, Enum, Field, FieldType, Message, ScalarKind } from '../spec/model.js';
-import { Imports, RUNTIME } from './imports.js';
+import type { Imports } from './imports.js';
+import { RUNTIME } from './runtime-manifest.js';
 import type { EmitOptions } from './options.js';
 import { literalKey, needsOwn, readProperty, stringLiteral, writeProperty } from './syntax.js';
 import { decoderName, encoderName, enumValuesName, inputTypeName, type Usage } from './usage.js';

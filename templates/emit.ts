@@ -11,7 +11,8 @@ import { emitModels } from './models.js';
 import type { EmitOptions } from './options.js';
 import { emitServices } from './services.js';
 import { computeUsage } from './usage.js';
-import { emitVersionTable, isMultiVersion, versionIndexExports, VERSION_GUARD_FILE } from './versions-table.js';
+import { isMultiVersion } from './runtime-manifest.js';
+import { emitVersionTable, versionIndexExports } from './versions-table.js';
 
 export interface EmittedFile {
   /** Relative to the output directory, `/`-separated. */
@@ -34,14 +35,9 @@ export function emitFiles(model: ApiModel, options: EmitOptions): EmittedFile[] 
     file('codecs.ts', (imports) => emitCodecs(model, usage, options, imports)),
     file('services.ts', (imports) => emitServices(model, imports)),
     file('client.ts', (imports) => emitClient(model, options, imports)),
-    file('index.ts', () => [...emitIndex(options), ...versionIndexExports(model)]),
+    file('index.ts', () => [...emitIndex(model, options), ...versionIndexExports(model)]),
     ...(isMultiVersion(model) ? [file('versions.ts', (imports) => emitVersionTable(model, imports))] : []),
   ];
-}
-
-/** Whether a runtime file ships with this model's client: the version guard only in a multi-version one. */
-export function wantsRuntimeFile(model: ApiModel, name: string): boolean {
-  return name !== VERSION_GUARD_FILE || isMultiVersion(model);
 }
 
 type Print = (path: string, statements: StatementStructures[]) => string;
@@ -77,5 +73,5 @@ function createPrinter(): Print {
   return (path, statements) => project.createSourceFile(path, { statements }, { overwrite: true }).getFullText();
 }
 
-/** Where the hand-written runtime lives, relative to this module: every `*.ts` in it ships under `runtime/`. */
+/** Where the hand-written runtime lives, relative to this module; what ships of it: see runtime-manifest.ts. */
 export const RUNTIME_DIR = new URL('./runtime/', import.meta.url);

@@ -36,12 +36,3 @@ export class Imports {
       });
   }
 }
-
-export const RUNTIME = {
-  bytes: './runtime/wire/bytes.js',
-  codec: './runtime/wire/codec.js',
-  errors: './runtime/errors.js',
-  int64: './runtime/wire/int64.js',
-  transport: './runtime/core/transport.js',
-  layers: './runtime/core/layers.js',
-} as const;

@@ -5,7 +5,8 @@ import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatu
 import type { ApiModel, Enum, Field, FieldType, Message, ScalarKind } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { EmitOptions } from './options.js';
-import { Imports, RUNTIME } from './imports.js';
+import type { Imports } from './imports.js';
+import { RUNTIME } from './runtime-manifest.js';
 import { propertyName, stringLiteral } from './syntax.js';
 import { inputTypeName, type Usage } from './usage.js';
 import { valueNotes, versionNote } from './versions-doc.js';

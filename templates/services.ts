@@ -5,8 +5,9 @@
 import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStructure, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
 import type { ApiModel, Field, Message, Operation, Service } from '../spec/model.js';
 import { jsDoc } from './docs.js';
+import type { Imports } from './imports.js';
 import { inputFieldIsOptional } from './models.js';
-import { Imports, RUNTIME } from './imports.js';
+import { RUNTIME } from './runtime-manifest.js';
 import { pascalCase } from '../spec/names.js';
 import { misroutedPaths, type RouteAnswer } from '../spec/risks.js';
 import { readProperty, stringLiteral } from './syntax.js';
@@ -14,7 +15,7 @@ import { decoderName, encoderName, inputTypeName } from './usage.js';
 import { versionNote } from './versions-doc.js';
 
 /** Imported only by the methods of operations a server may answer with another RPC (spec/risks.ts). */
-const ROUTE_CHECK = './runtime/core/route-check.js';
+const ROUTE_CHECK = RUNTIME.routeCheck;
 
 export const serviceTypeName = (s: Service): string => `${pascalCase(s.property)}Service`;
 export const serviceFactoryName = (s: Service): string => `create${pascalCase(s.property)}Service`;
@@ -54,7 +55,7 @@ export function byteStreamField(op: Operation, messages: Messages): Field | unde
 const responsesMethod = (op: Operation): string => `${op.method}Responses`;
 
 function descriptors(s: Service, op: Operation, imports: Imports): VariableStatementStructure[] {
-  const type = imports.type(RUNTIME.transport, 'OperationDescriptor');
+  const type = imports.type(RUNTIME.types, 'OperationDescriptor');
   const one = (name: string, safety: string): VariableStatementStructure => ({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
@@ -98,7 +99,7 @@ function responseType(op: Operation, imports: Imports): string {
 }
 
 function serviceInterface(s: Service, imports: Imports, versions: readonly string[], messages: Messages): InterfaceDeclarationStructure {
-  const callOptions = imports.type(RUNTIME.transport, 'CallOptions');
+  const callOptions = imports.type(RUNTIME.types, 'CallOptions');
   const method = (op: Operation, name: string, returnType: string, note?: string) => ({
     name,
     parameters: [
@@ -135,7 +136,7 @@ function routeNote(op: Operation): string {
 }
 
 function serviceFactory(s: Service, imports: Imports, messages: Messages): FunctionDeclarationStructure {
-  const transport = imports.type(RUNTIME.transport, 'Transport');
+  const transport = imports.type(RUNTIME.types, 'Transport');
   const body: WriterFunction = (w) => {
     w.write('return ').inlineBlock(() => {
       for (const op of s.operations) {
@@ -175,7 +176,7 @@ function methodBody(s: Service, op: Operation, imports: Imports, messages: Messa
     return `(request, options) => ${check}.then(() => transport.unary(${descriptorName(s, op)}, ${body}, options)).then(${decode})`;
   }
   if (op.safety === 'txn') {
-    const readOnly = imports.value(RUNTIME.transport, 'txnIsReadOnly');
+    const readOnly = imports.value(RUNTIME.txn, 'txnIsReadOnly');
     return `(request, options) => { const body = ${body}; return transport.unary(${readOnly}(body) ? ${descriptorName(s, op, 'ReadOnly')} : ${descriptorName(s, op)}, body, options).then(${decode}); }`;
   }
   return `(request, options) => transport.unary(${descriptorName(s, op)}, ${body}, options).then(${decode})`;

@@ -10,16 +10,11 @@ import { ignoredFieldConsequence } from '../spec/risks.js';
 import { messagesByName, reachFrom } from '../spec/walk.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
+import { isMultiVersion, RUNTIME } from './runtime-manifest.js';
 import { stringLiteral } from './syntax.js';
 
-export const VERSION_GUARD = './runtime/core/version-guard.js';
+const VERSION_GUARD = RUNTIME.versionGuard;
 export const VERSIONS_MODULE = './versions.js';
-/** Runtime files only a multi-version client ships. */
-export const VERSION_GUARD_FILE = 'core/version-guard.ts';
-
-export function isMultiVersion(model: ApiModel): boolean {
-  return model.versions.length > 1 && model.operationsByVersion !== undefined;
-}
 
 const list = (items: readonly string[]): string => `[${items.map(stringLiteral).join(', ')}]`;
 const objectOf = (entries: readonly (readonly [string, string | WriterFunction])[]): WriterFunction =>
@@ -119,12 +114,8 @@ export function clientTransport(model: ApiModel, imports: Imports, optionsType: 
   return { optionsType: imports.type(VERSION_GUARD, 'VersionedClientOptions'), transport: `${wrap}(${transport}, ${table}, options)` };
 }
 
-/** What the index re-exports besides the usual: the table and the guard's types and error. */
+/** What the index re-exports besides the runtime (the manifest lists the guard's exports): the generated table. */
 export function versionIndexExports(model: ApiModel): StatementStructures[] {
   if (!isMultiVersion(model)) return [];
-  return [
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: VERSIONS_MODULE, namedExports: ['OPERATIONS_BY_VERSION', 'VERSION_TABLE'] },
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: VERSION_GUARD, namedExports: ['EtcdIgnoredFieldError'] },
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: VERSION_GUARD, isTypeOnly: true, namedExports: ['VersionedClientOptions', 'VersionTable'] },
-  ];
+  return [{ kind: StructureKind.ExportDeclaration, moduleSpecifier: VERSIONS_MODULE, namedExports: ['OPERATIONS_BY_VERSION', 'VERSION_TABLE'] }];
 }

@@ -24,6 +24,7 @@ export function prepare() {
         contents: [
           `export * from ${JSON.stringify(join(generatedDir, 'index.ts'))};`,
           `export { decodePutResponse, decodeRangeResponse, decodeWatchResponse } from ${JSON.stringify(join(generatedDir, 'codecs.ts'))};`,
+          `export { decodeBytes, encodeBytes } from ${JSON.stringify(join(generatedDir, 'runtime/wire/bytes.ts'))};`,
         ].join('\n'),
         resolveDir: workDir,
         loader: 'ts',

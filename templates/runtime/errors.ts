@@ -1,32 +1,7 @@
 // Typed errors of the etcd gateway client, and the parser that turns every error body the gateway sends
 // (grpc-gateway v1 and v2 unary bodies, in-stream error chunks, plain-text router answers) into a gRPC status.
 
-const GRPC_CODE_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
-
-export type GrpcCodeName = (typeof GRPC_CODE_NAMES)[number];
-
-/** The gRPC code's canonical name; codes outside 0..16 are 'UNKNOWN'. */
-export function grpcCodeName(code: number): GrpcCodeName {
-  return GRPC_CODE_NAMES[code] ?? 'UNKNOWN';
-}
+import { GrpcCode, grpcCodeName, type GrpcCodeName } from './codes.js';
 
 export interface EtcdErrorInit {
   readonly code: number;
@@ -168,7 +143,7 @@ export class WatchCompactedError extends EtcdCompactedError {
   constructor(compactRevision: bigint, init: Omit<EtcdErrorInit, 'code'> = {}) {
     super(`etcdserver: mvcc: required revision has been compacted (compact revision ${compactRevision})`, {
       ...init,
-      code: 11,
+      code: GrpcCode.OutOfRange,
     });
     this.compactRevision = compactRevision;
   }
@@ -191,6 +166,14 @@ export class EtcdConnectionError extends Error {
     this.operation = operation;
     this.causes = causes;
   }
+}
+
+/**
+ * The retry rule: a failure worth another try (on another endpoint, after a backoff) is a connection failure or
+ * an UNAVAILABLE answer; any other answer from etcd is final.
+ */
+export function isRetriable(error: unknown): boolean {
+  return error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === GrpcCode.Unavailable);
 }
 
 /** A response that does not have the shape the API promises; `path` names the offending field. */
@@ -252,24 +235,24 @@ export interface ParsedErrorBody {
   routeNotFound?: boolean;
 }
 
-const HTTP_TO_GRPC: Readonly<Record<number, number>> = {
-  400: 3,
-  401: 16,
-  403: 7,
-  404: 5,
-  409: 10,
-  412: 9,
-  429: 8,
-  499: 1,
-  500: 13,
-  501: 12,
-  503: 14,
-  504: 4,
+const HTTP_TO_GRPC: Readonly<Record<number, GrpcCode>> = {
+  400: GrpcCode.InvalidArgument,
+  401: GrpcCode.Unauthenticated,
+  403: GrpcCode.PermissionDenied,
+  404: GrpcCode.NotFound,
+  409: GrpcCode.Aborted,
+  412: GrpcCode.FailedPrecondition,
+  429: GrpcCode.ResourceExhausted,
+  499: GrpcCode.Canceled,
+  500: GrpcCode.Internal,
+  501: GrpcCode.Unimplemented,
+  503: GrpcCode.Unavailable,
+  504: GrpcCode.DeadlineExceeded,
 };
 
 /** The gRPC code a bare HTTP status stands for, as grpc-gateway maps them. */
 export function grpcCodeForHttpStatus(status: number): number {
-  return HTTP_TO_GRPC[status] ?? 2;
+  return HTTP_TO_GRPC[status] ?? GrpcCode.Unknown;
 }
 
 /**
@@ -282,7 +265,7 @@ export function parseErrorBody(httpStatus: number, contentType: string | null, t
   if (isObject(json)) return parseErrorObject(httpStatus, json, text);
   const body = text.trim();
   if (httpStatus === 404 || httpStatus === 405) {
-    return { code: 12, message: body || `HTTP ${httpStatus}`, details: [], routeNotFound: true };
+    return { code: GrpcCode.Unimplemented, message: body || `HTTP ${httpStatus}`, details: [], routeNotFound: true };
   }
   return { code: grpcCodeForHttpStatus(httpStatus), message: body || `HTTP ${httpStatus}`, details: [] };
 }
@@ -295,8 +278,8 @@ export function parseErrorObject(httpStatus: number, body: Record<string, unknow
   const message = firstString(body['message'], inner) ?? (raw.trim() || `HTTP ${httpStatus}`);
   const details = Array.isArray(body['details']) ? body['details'] : [];
   // grpc-gateway v2 (etcd 3.6+) answers an unknown route with a JSON NotFound whose message is the status text.
-  if (httpStatus === 404 && code === 5 && message === 'Not Found') {
-    return { code: 12, message, details, routeNotFound: true };
+  if (httpStatus === 404 && code === GrpcCode.NotFound && message === 'Not Found') {
+    return { code: GrpcCode.Unimplemented, message, details, routeNotFound: true };
   }
   return { code, message, details };
 }

@@ -153,10 +153,19 @@ describe.skipIf(!etcdAvailable())('the gateway error table: no quorum', () => {
   }, 30_000);
 
   it('a write without quorum: 500 "context deadline exceeded", and it is not retried', async () => {
-    const client = gen.createClient({ endpoints: survivor.url });
+    // Every member listed (the dead ones refuse connections): a retry would have somewhere to go. The real fetch,
+    // counted: the put leaves the client exactly once.
+    const puts: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.endsWith('/kv/put')) puts.push(url);
+      return fetch(input, init);
+    };
+    const client = gen.createClient({ endpoints: cluster.members.map((m) => m.url), fetch: counting });
     const e = await failure(client.kv.put({ key: 'k', value: 'v' }));
     expect(e).toMatchObject({ httpStatus: 500 });
     expect(e.message).toMatch(/context deadline exceeded|request timed out/);
+    expect(puts).toEqual([`${survivor.url}/v3/kv/put`]);
   }, 30_000);
 
   it('a serializable range still answers', async () => {

@@ -1,7 +1,9 @@
 /**
  * The path prefix is chosen at run time: clients generated from the /v3alpha (3.2) and /v3beta (3.3) specs
- * work against a 3.4 server with prefix 'auto'; an explicit prefix the server does not serve fails clearly.
+ * work against a 3.4 server with prefix 'auto'; an explicit prefix the server does not serve fails clearly. A
+ * client whose spec predates client-chosen watch IDs (3.3.12) watches over POSTs, never a shared websocket.
  */
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient } from '../helpers/client.js';
 import { etcdAvailable, startEtcd, type EtcdServer } from '../helpers/etcd.js';
@@ -22,6 +24,32 @@ describe.skipIf(!etcdAvailable())('prefix selection against etcd 3.4', () => {
     const res = await client.kv.range({ key: `from-${version}` });
     expect(text(res.kvs[0]?.value)).toBe(version);
     expect(await client.transport.prefixFor(etcd.url)).toBe('/v3');
+  }, 60_000);
+
+  it.each([
+    ['3.3.12', 0],
+    ['3.6.14', 1],
+  ])('watchEvents of a client generated from v%s: %i shared websocket(s), the events either way', async (version, sockets) => {
+    const gen = await loadClient({ etcd: version });
+    let opened = 0;
+    const Counting = class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        opened += 1;
+      }
+    };
+    const client = gen.createClient({ endpoints: etcd.url, WebSocket: Counting as never });
+    const key = `watched-by-${version}`;
+    const stop = new AbortController();
+    const events = client.watchEvents({ key, signal: stop.signal });
+    const first = events.next();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the watch is created before the put
+    await client.kv.put({ key, value: 'v' });
+    const { value } = await first;
+    expect(text(value?.kv?.key)).toBe(key);
+    expect(opened).toBe(sockets);
+    stop.abort();
+    client.close();
   }, 60_000);
 
   it("an explicit '/v3beta' is still served by 3.4 (rewritten to /v3)", async () => {

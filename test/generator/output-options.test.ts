@@ -45,6 +45,21 @@ client.auth;
 client.lock;
 export { id };
 `,
+  kvOnly: `
+import { createClient, createKvService, createTransport, EtcdError, type EtcdClient } from '../kvOnly/index.js';
+const client: EtcdClient = createClient({ endpoints: 'http://127.0.0.1:2379' });
+await client.kv.put({ key: 'a', value: 'b' });
+await createKvService(createTransport({ endpoints: 'http://127.0.0.1:2379' })).range({ key: 'a' });
+// @ts-expect-error no watch service: no watch helper
+client.watchEvents;
+// @ts-expect-error no lease service: no lease keeper
+client.leaseKeeper;
+// @ts-expect-error the lease helpers' exports are not in a kv-only index
+import { LeaseLostError } from '../kvOnly/index.js';
+// @ts-expect-error nor the watch's
+import { WatchCompactedError } from '../kvOnly/index.js';
+export { EtcdError, LeaseLostError, WatchCompactedError };
+`,
   named: `
 import { createEtcd, EtcdError } from '../named/index.js';
 const client = createEtcd({ endpoints: 'http://127.0.0.1:2379' });
@@ -94,6 +109,18 @@ describe('--services', () => {
       expect(text('services', 'codecs.ts')).not.toContain(gone);
     }
     for (const kept of ['PutRequest', 'WatchRequest', 'LeaseGrantResponse', 'KeyValue', 'ResponseHeader']) expect(models).toContain(`interface ${kept}`);
+  });
+
+  it('ships only the runtime the services use: a kv-only client has no watch, lease, lock, election or snapshot code', () => {
+    const runtimeOf = (variant: string): string[] => outputs.get(variant)!.files.map((f) => f.path).filter((p) => p.startsWith('runtime/'));
+    expect(runtimeOf('kvOnly').filter((p) => /^runtime\/watch\/|lease-keeper|with-lock|election|snapshot|sha256|read-ahead|mirror/.test(p))).toEqual([]);
+    const kvRuntime = outputs.get('kvOnly')!.files.filter((f) => f.path.startsWith('runtime/')).map((f) => f.text).join('\n');
+    for (const word of ['startLeaseKeeper', 'createLeaderElectionFactory', 'createWithLock', 'WatchHub', 'WatchSocket', 'LeaseLostError', 'SnapshotChecksumError', 'createSha256']) expect(kvRuntime, word).not.toContain(word);
+    expect(runtimeOf('kvOnly')).toEqual(expect.arrayContaining(['runtime/core/transport.ts', 'runtime/errors.ts', 'runtime/wire/bytes.ts']));
+    // kv, watch, lease: the watch room and the lease keeper, not the lock, election or snapshot helpers
+    expect(runtimeOf('services')).toEqual(expect.arrayContaining(['runtime/watch/index.ts', 'runtime/helpers/lease-keeper.ts']));
+    expect(runtimeOf('services').filter((p) => /with-lock|election|snapshot|sha256/.test(p))).toEqual([]);
+    expect(runtimeOf('full').length).toBeGreaterThan(runtimeOf('services').length);
   });
 
   it('every type left in models.ts is used by another part of the output', () => {

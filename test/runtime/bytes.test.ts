@@ -34,17 +34,15 @@ describe('encodeBytes / decodeBytes', () => {
     }
   });
 
-  it('round-trips 1 MB quickly', () => {
+  // How fast: bench/decode.mjs times this round trip (npm run bench -- decode); a test asserts no time.
+  it('round-trips 1 MB', () => {
     const mb = new Uint8Array(1 << 20);
     for (let i = 0; i < mb.length; i++) mb[i] = (i * 2654435761) >>> 24;
-    const started = performance.now();
     const wire = encodeBytes(mb);
     const back = decodeBytes(wire);
-    const elapsed = performance.now() - started;
     expect(wire.length).toBe(Math.ceil(mb.length / 3) * 4);
     expect(Buffer.from(back.buffer, back.byteOffset, back.length).equals(mb)).toBe(true);
     expect(wire).toBe(Buffer.from(mb).toString('base64'));
-    expect(elapsed).toBeLessThan(250);
   });
 
   it.each([undefined, null, ''])('decodes %j as empty bytes', (v) => {

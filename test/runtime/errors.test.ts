@@ -5,10 +5,11 @@ import {
   EtcdError,
   EtcdUnsupportedError,
   WatchCompactedError,
-  grpcCodeName,
+  isRetriable,
   parseErrorBody,
   type ParsedErrorBody,
 } from '../../templates/runtime/errors.js';
+import { GrpcCode, grpcCodeName, grpcCodeOfGoName } from '../../templates/runtime/codes.js';
 
 const v1 = (message: string, code: number) => JSON.stringify({ error: message, message, code });
 const v2 = (message: string, code: number) => JSON.stringify({ code, message, details: [] });
@@ -213,6 +214,25 @@ describe('error classes', () => {
     expect(grpcCodeName(14)).toBe('UNAVAILABLE');
     expect(grpcCodeName(16)).toBe('UNAUTHENTICATED');
     expect(grpcCodeName(99)).toBe('UNKNOWN');
+  });
+
+  it('GrpcCode names the codes 0..16 in order, and its Go names agree with the canonical names', () => {
+    expect(Object.values(GrpcCode)).toEqual([...Array(17).keys()]);
+    for (const [goName, code] of Object.entries(GrpcCode)) {
+      const canonical = goName === 'Canceled' ? 'CANCELLED' : goName.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+      expect(grpcCodeName(code), goName).toBe(canonical);
+      expect(grpcCodeOfGoName(goName)).toBe(code);
+    }
+    expect(grpcCodeOfGoName('toString')).toBe(GrpcCode.Unknown);
+    expect(grpcCodeOfGoName('Bogus')).toBe(GrpcCode.Unknown);
+  });
+
+  it('isRetriable: connection failures and UNAVAILABLE answers only', () => {
+    expect(isRetriable(new EtcdConnectionError('down', []))).toBe(true);
+    expect(isRetriable(new EtcdError('etcdserver: no leader', { code: GrpcCode.Unavailable }))).toBe(true);
+    expect(isRetriable(new EtcdError('etcdserver: request timed out', { code: GrpcCode.DeadlineExceeded }))).toBe(false);
+    expect(isRetriable(new EtcdError('etcdserver: permission denied', { code: GrpcCode.PermissionDenied }))).toBe(false);
+    expect(isRetriable(new TypeError('fetch failed'))).toBe(false);
   });
 
   it('WatchCompactedError is an OUT_OF_RANGE EtcdError with the compact revision', () => {

@@ -1,5 +1,6 @@
-// A tiny stand-in for etcd's gateway on 127.0.0.1, for what a real etcd cannot show on demand: old prefixes,
-// 3.6-style error bodies, 503 members, resets after a request was received, expiring tokens.
+// A tiny stand-in for etcd's gateway on 127.0.0.1, for what the real etcd here (3.4) cannot show on demand: old
+// prefixes, 3.6-style error bodies, 503 members, resets after a request was received. (Authentication is tested
+// against a real etcd: test/runtime/auth.test.ts.)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

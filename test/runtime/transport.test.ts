@@ -22,12 +22,6 @@ import {
 
 const RANGE: OperationDescriptor = { name: 'kv.range', route: '/kv/range', safety: 'read' };
 const PUT: OperationDescriptor = { name: 'kv.put', route: '/kv/put', safety: 'write' };
-const STATUS: OperationDescriptor = {
-  name: 'maintenance.status',
-  route: '/maintenance/status',
-  safety: 'read',
-  noAuth: true,
-};
 const WATCH: OperationDescriptor = { name: 'watch.watch', route: '/watch', safety: 'read' };
 const HEADER = { header: { revision: '5' } };
 
@@ -365,104 +359,7 @@ describe('failover', () => {
   });
 });
 
-describe('authentication', () => {
-  /** A server whose tokens expire whenever `expire()` is called, like --auth-token-ttl. */
-  async function authServer() {
-    const state = { issued: 0, valid: '' };
-    const authed: Route = (req, res) => {
-      if (req.headers['authorization'] !== state.valid)
-        return sendGrpcError(res, 401, 16, 'etcdserver: invalid auth token');
-      sendJson(res, 200, HEADER);
-    };
-    const g = await gateway({
-      '/auth/authenticate': (req, res) => {
-        const { name, password } = JSON.parse(req.body) as { name: string; password: string };
-        if (name !== 'root' || password !== 'secret') {
-          return sendGrpcError(res, 400, 3, 'etcdserver: authentication failed, invalid user ID or password');
-        }
-        state.valid = `tok.${++state.issued}`;
-        setTimeout(() => sendJson(res, 200, { header: {}, token: state.valid }), 20);
-      },
-      '/kv/put': authed,
-      '/kv/range': authed,
-      '/maintenance/status': ok,
-      '/watch': (req, res) => {
-        if (req.headers['authorization'] !== state.valid)
-          return sendGrpcError(res, 401, 16, 'etcdserver: invalid auth token');
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end('{"result":{"created":true}}\n');
-      },
-    });
-    return { g, state, expire: () => void (state.valid = 'expired') };
-  }
-
-  it('authenticates lazily, sends the raw token, and shares one authentication among concurrent calls', async () => {
-    const { g, state } = await authServer();
-    const t = transport({ endpoints: g.url, auth: { name: 'root', password: 'secret' } });
-    expect(g.calls()).toEqual([]);
-    await Promise.all([t.unary(RANGE, {}), t.unary(PUT, {}), t.unary(RANGE, {})]);
-    expect(state.issued).toBe(1);
-    const authenticate = g.calls().filter((r) => r.path === '/v3/auth/authenticate');
-    expect(authenticate).toHaveLength(1);
-    expect(authenticate[0]?.headers['authorization']).toBeUndefined();
-    expect(JSON.parse(authenticate[0]?.body ?? '')).toEqual({ name: 'root', password: 'secret' });
-    for (const r of g.calls().filter((c) => c.path !== '/v3/auth/authenticate')) {
-      expect(r.headers['authorization']).toBe('tok.1');
-    }
-  });
-
-  it('re-authenticates once after a 401 invalid auth token (an expired token) and retries, even a write', async () => {
-    const { g, state, expire } = await authServer();
-    const t = transport({ endpoints: g.url, auth: { name: 'root', password: 'secret' } });
-    await t.unary(PUT, {});
-    expire();
-    expect(await t.unary(PUT, {})).toEqual(HEADER);
-    expect(state.issued).toBe(2);
-    expect(g.calls().map((r) => `${r.path} ${r.headers['authorization'] ?? '-'}`)).toEqual([
-      '/v3/auth/authenticate -',
-      '/v3/kv/put tok.1',
-      '/v3/kv/put tok.1',
-      '/v3/auth/authenticate -',
-      '/v3/kv/put tok.2',
-    ]);
-  });
-
-  it('reports a wrong password as the server says it', async () => {
-    const { g } = await authServer();
-    const t = transport({ endpoints: g.url, auth: { name: 'root', password: 'nope' } });
-    await expect(t.unary(RANGE, {})).rejects.toMatchObject({
-      code: 3,
-      message: 'etcdserver: authentication failed, invalid user ID or password',
-      operation: 'auth.authenticate',
-    });
-  });
-
-  it('sends a given token as is and does not retry its 401', async () => {
-    const { g } = await authServer();
-    const t = transport({ endpoints: g.url, auth: { token: 'abc' } });
-    await expect(t.unary(RANGE, {})).rejects.toMatchObject({ code: 16, codeName: 'UNAUTHENTICATED', httpStatus: 401 });
-    expect(g.calls().map((r) => r.headers['authorization'])).toEqual(['abc']);
-  });
-
-  it('never sends a token on a noAuth operation', async () => {
-    const { g } = await authServer();
-    const t = transport({ endpoints: g.url, auth: { name: 'root', password: 'secret' } });
-    await t.unary(STATUS, {});
-    expect(g.calls().map((r) => r.path)).toEqual(['/v3/maintenance/status']);
-    expect(g.calls()[0]?.headers['authorization']).toBeUndefined();
-  });
-
-  it('re-authenticates and reopens a stream answered 401', async () => {
-    const { g, state, expire } = await authServer();
-    const t = transport({ endpoints: g.url, auth: { name: 'root', password: 'secret' } });
-    await t.unary(RANGE, {});
-    expire();
-    const messages: unknown[] = [];
-    for await (const m of t.stream(WATCH, { create_request: { key: 'YQ==' } })) messages.push(m);
-    expect(messages).toEqual([{ created: true }]);
-    expect(state.issued).toBe(2);
-  });
-});
+// Authentication: test/runtime/auth.test.ts, against a real etcd with auth enabled.
 
 describe('streams', () => {
   it('sends several requests joined by newlines and yields each result until the consumer stops', async () => {

@@ -1,6 +1,7 @@
-// watchEvents options → the wire create request, and the small websocket facts (URL, which servers take a token).
+// watchEvents options → the create request (on the wire through the generated encoder), and the small websocket facts (URL, which servers take a token).
 import { describe, expect, it } from 'vitest';
-import { createRequest, watchTarget } from '../../templates/runtime/watch/request.js';
+import { encodeWatchRequest } from '../../generated/codecs.js';
+import { carriesWatchIds, createRequest, watchTarget } from '../../templates/runtime/watch/request.js';
 import WsWebSocket from 'ws';
 import {
   frameText,
@@ -69,14 +70,21 @@ describe('watchTarget and createRequest', () => {
   ])('$name', ({ options, start, wire }) => {
     const target = watchTarget(options);
     expect(target.startRevision).toBe(start);
-    expect(createRequest(target, target.startRevision)).toEqual({ create_request: wire });
+    expect(encodeWatchRequest(createRequest(target, target.startRevision))).toEqual({ create_request: wire });
   });
 
   it('resumes at the revision it is given, with the watch ID of a shared socket', () => {
     const target = watchTarget({ key: 'a', startRevision: 5n });
-    expect(createRequest(target, 17n, 3)).toEqual({
+    expect(encodeWatchRequest(createRequest(target, 17n, 3))).toEqual({
       create_request: { key: b64('a'), fragment: true, start_revision: '17', watch_id: '3' },
     });
+  });
+
+  it('knows whether the encoder of the spec the client was generated from carries client-chosen watch IDs', () => {
+    expect(carriesWatchIds(encodeWatchRequest)).toBe(true);
+    // An encoder generated from an etcd 3.3.12 spec knows no watch_id: its watches are POSTs.
+    const older = (request: { createRequest?: { key?: unknown } | undefined }) => ({ create_request: { key: request.createRequest?.key } });
+    expect(carriesWatchIds(older)).toBe(false);
   });
 
   it.each([

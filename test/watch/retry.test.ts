@@ -6,16 +6,17 @@ import {
   EtcdError,
   WatchCompactedError,
 } from '../../templates/runtime/errors.js';
+import { GrpcCode } from '../../templates/runtime/codes.js';
 import { classifyFailure, WatchRetry } from '../../templates/runtime/watch/retry.js';
 
 describe('classifyFailure', () => {
   it.each([
     { error: new WatchCompactedError(5n), action: 'fatal' },
-    { error: new EtcdError('etcdserver: permission denied', { code: 7 }), action: 'fatal' },
-    { error: new EtcdError('etcdserver: user name is empty', { code: 3 }), action: 'fatal' },
-    { error: new EtcdError('etcdserver: invalid auth token', { code: 16 }), action: 'reauthenticate' },
-    { error: new EtcdError('transport is closing', { code: 14 }), action: 'retry' },
-    { error: new EtcdError('context canceled', { code: 1 }), action: 'retry' },
+    { error: new EtcdError('etcdserver: permission denied', { code: GrpcCode.PermissionDenied }), action: 'fatal' },
+    { error: new EtcdError('etcdserver: user name is empty', { code: GrpcCode.InvalidArgument }), action: 'fatal' },
+    { error: new EtcdError('etcdserver: invalid auth token', { code: GrpcCode.Unauthenticated }), action: 'reauthenticate' },
+    { error: new EtcdError('transport is closing', { code: GrpcCode.Unavailable }), action: 'retry' },
+    { error: new EtcdError('context canceled', { code: GrpcCode.Canceled }), action: 'retry' },
     { error: new EtcdConnectionError('stream broke', []), action: 'retry' },
     { error: new TypeError('fetch failed'), action: 'retry' },
     { error: new EtcdDecodeError('WatchResponse.events', 'expected an array'), action: 'fatal' },
@@ -25,7 +26,7 @@ describe('classifyFailure', () => {
 });
 
 describe('WatchRetry', () => {
-  const options = { initialBackoffMs: 100, maxBackoffMs: 1_000, deadlineMs: 5_000 };
+  const options = { backoff: { initialMs: 100, maxMs: 1_000 }, deadlineMs: 5_000 };
   const drop = new EtcdConnectionError('drop', []);
 
   it('backs off exponentially up to the cap, jittered into [base/2, base], and starts over once healthy', () => {
@@ -39,7 +40,7 @@ describe('WatchRetry', () => {
     expect(Array.from({ length: 3 }, () => low.after(drop).delayMs)).toEqual([50, 100, 200]);
   });
 
-  it('gives up on a watch that was never created once the deadline passed, never on one that was', () => {
+  it('gives up on a watch that was never created once the deadline passed', () => {
     let now = 0;
     const fresh = new WatchRetry(
       options,
@@ -49,19 +50,25 @@ describe('WatchRetry', () => {
     expect(fresh.after(drop).reauthenticate).toBe(false);
     now = 5_000;
     expect(() => fresh.after(drop)).toThrow(drop);
+  });
+
+  it('never gives up on a watch that was created, however long it has been down', () => {
+    let now = 0;
     const established = new WatchRetry(
       options,
       () => 0.5,
-      () => (now = 0),
+      () => now,
     );
     established.created();
-    now = 1e9;
+    now = options.deadlineMs; // past the deadline that ends a watch never created (above)
     expect(() => established.after(drop)).not.toThrow();
+    now = 1e9;
+    expect(established.after(drop).reauthenticate).toBe(false);
   });
 
   it('re-authenticates at once, then with a backoff, and gives up on a third expiry in a row', () => {
     const retry = new WatchRetry(options, () => 0.999_999);
-    const expired = new EtcdError('etcdserver: invalid auth token', { code: 16 });
+    const expired = new EtcdError('etcdserver: invalid auth token', { code: GrpcCode.Unauthenticated });
     expect(retry.after(expired)).toEqual({ delayMs: 0, reauthenticate: true });
     expect(retry.after(expired)).toEqual({ delayMs: 100, reauthenticate: true });
     expect(() => retry.after(expired)).toThrow(expired);
@@ -70,7 +77,7 @@ describe('WatchRetry', () => {
   });
 
   it('throws final errors as they are', () => {
-    const denied = new EtcdError('etcdserver: permission denied', { code: 7 });
+    const denied = new EtcdError('etcdserver: permission denied', { code: GrpcCode.PermissionDenied });
     expect(() => new WatchRetry(options).after(denied)).toThrow(denied);
   });
 });

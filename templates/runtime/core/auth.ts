@@ -1,5 +1,6 @@
 // The token a call sends. With a user name and password the client authenticates lazily, shares one in-flight
 // authentication among concurrent calls, and can drop a token the server rejected (expired) to fetch a new one.
+import { GrpcCode } from '../codes.js';
 import { raceSignal } from './signals.js';
 import type { AuthOptions, Prefix } from '../types.js';
 import type { EtcdError } from '../errors.js';
@@ -47,5 +48,5 @@ export function createTokenSource(auth: AuthOptions | undefined, authenticate: A
  * request was refused, not applied, and a new token is the cure.
  */
 export function isInvalidTokenError(error: EtcdError): boolean {
-  return error.code === 16 || /\binvalid auth token\b|\brevision of auth store is old\b/.test(error.message);
+  return error.code === GrpcCode.Unauthenticated || /\binvalid auth token\b|\brevision of auth store is old\b/.test(error.message);
 }

@@ -1,7 +1,9 @@
 // Failover across endpoints. A connection failure or an UNAVAILABLE (503) answer moves the client to the next
 // endpoint. Reads are retried there, with jittered exponential backoff between rounds, until the retry deadline;
 // writes only when the failure proves the request never reached a server.
-import { EtcdConnectionError, EtcdDecodeError, EtcdError, type EndpointFailure } from '../errors.js';
+import { GrpcCode } from '../codes.js';
+import { EtcdConnectionError, EtcdDecodeError, EtcdError, isRetriable, type EndpointFailure } from '../errors.js';
+import { backoffDelay, type Backoff } from './backoff.js';
 import { neverReachedServer } from './endpoints.js';
 import { sleep } from './signals.js';
 
@@ -17,8 +19,8 @@ export interface FailoverPlan {
   readonly signal: AbortSignal;
   /** Epoch milliseconds after which no new attempt starts. */
   readonly retryDeadline: number;
-  readonly initialBackoffMs: number;
-  readonly maxBackoffMs: number;
+  /** The wait between rounds (every endpoint tried once). */
+  readonly backoff: Backoff;
 }
 
 /** One try on one endpoint. `sent` must be set once the operation's own request may have left the client. */
@@ -56,7 +58,7 @@ export async function withFailover<T>(
       if (ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
       if (verdict === 'maybe-applied' && plan.safety === 'write') throw notRetried(error, attempt.endpoint, plan);
       if (tried.size < ring.endpoints.length) continue;
-      const delay = backoffDelay(plan, round++);
+      const delay = backoffDelay(plan.backoff, round++);
       if (Date.now() + delay >= plan.retryDeadline) throw exhausted(failures, plan);
       await sleep(delay, plan.signal);
       tried.clear();
@@ -66,7 +68,7 @@ export async function withFailover<T>(
 
 /** The reason the transport aborts a call with when its deadline passes: DEADLINE_EXCEEDED. */
 function isDeadline(reason: unknown): boolean {
-  return reason instanceof EtcdError && reason.code === 4;
+  return reason instanceof EtcdError && reason.code === GrpcCode.DeadlineExceeded;
 }
 
 /** The current endpoint, or the first one after it not yet tried in this round. */
@@ -85,17 +87,11 @@ function nextIndex(ring: EndpointRing, tried: ReadonlySet<number>): number {
  */
 function classify(error: unknown, sent: boolean): Verdict {
   if (error instanceof EtcdError) {
-    if (error.code !== 14) return 'fatal';
+    if (!isRetriable(error)) return 'fatal';
     return sent ? 'maybe-applied' : 'never-sent';
   }
   if (error instanceof EtcdDecodeError) return 'fatal';
   return !sent || neverReachedServer(error) ? 'never-sent' : 'maybe-applied';
-}
-
-/** Exponential backoff capped at maxBackoffMs, jittered into [base/2, base] so clients do not retry in step. */
-function backoffDelay(plan: FailoverPlan, round: number): number {
-  const base = Math.min(plan.maxBackoffMs, plan.initialBackoffMs * 2 ** Math.min(round, 20));
-  return Math.round(base * (0.5 + Math.random() / 2));
 }
 
 function notRetried(error: unknown, endpoint: string, plan: FailoverPlan): Error {

@@ -1,5 +1,6 @@
 // ClientOptions.observe: how the transport, the watch and auto-sync report what they did. A hook's bug must not
 // break a call, so what it throws surfaces as an uncaught error on its own.
+import { GrpcCode } from '../codes.js';
 import { EtcdDecodeError, EtcdError } from '../errors.js';
 import type { ClientEvent, ClientOptions } from '../types.js';
 
@@ -51,7 +52,7 @@ export function observeStart(
 
 function outcomeOf(error: unknown, stoppedByClient: boolean): Outcome {
   if (error === undefined) return { outcome: 'ok', code: 'OK' };
-  const deadline = error instanceof EtcdError && error.code === 4;
+  const deadline = error instanceof EtcdError && error.code === GrpcCode.DeadlineExceeded;
   if (stoppedByClient && !deadline) return { outcome: 'ok', code: 'CANCELLED' };
   return { outcome: 'error', code: codeNameOf(error), error };
 }

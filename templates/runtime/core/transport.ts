@@ -8,7 +8,9 @@ import {
   normalizeEndpoints,
   prefixForVersion,
 } from './endpoints.js';
+import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
+import { retryBackoff } from './backoff.js';
 import type { Attempt, EndpointRing, FailoverPlan, withFailover } from './failover.js';
 import type { createLiveness, Liveness } from './liveness.js';
 import type { readJsonStream } from '../wire/ndjson.js';
@@ -195,7 +197,7 @@ class GatewayTransport implements Transport {
     } finally {
       observed?.end(failure, scope.signal.aborted); // aborted before this line: the caller stopped it
       // The call's scope first: the attempt's follows it, and aborting it closes the response.
-      scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: 1, operation: op.name }));
+      scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: GrpcCode.Canceled, operation: op.name }));
       guarded?.release();
     }
   }
@@ -235,7 +237,7 @@ class GatewayTransport implements Transport {
   }
 
   close(): void {
-    this.root.abort(new EtcdError('the etcd client is closed', { code: 1 }));
+    this.root.abort(new EtcdError('the etcd client is closed', { code: GrpcCode.Canceled }));
     this.engine.close?.();
   }
 
@@ -279,7 +281,7 @@ class GatewayTransport implements Transport {
     checkTimeout(timeoutMs, 'timeoutMs');
     return createScope([signal, this.root.signal], timeoutMs, () => {
       const message = `${op.name} exceeded its deadline of ${timeoutMs} ms`;
-      return new EtcdError(message, { code: 4, operation: op.name });
+      return new EtcdError(message, { code: GrpcCode.DeadlineExceeded, operation: op.name });
     });
   }
 
@@ -291,8 +293,7 @@ class GatewayTransport implements Transport {
       safety: idempotent ? 'read' : op.safety,
       signal: scope.signal,
       retryDeadline: Date.now() + (retry?.deadlineMs ?? timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS),
-      initialBackoffMs: retry?.initialBackoffMs ?? 50,
-      maxBackoffMs: retry?.maxBackoffMs ?? 1000,
+      backoff: retryBackoff(retry),
     };
   }
 

@@ -2,12 +2,15 @@
 // and `etcdctl elect` run). Each campaign holds its own kept-alive lease; leadership ends with that lease.
 import { textToBytes } from '../wire/bytes.js';
 import type { BytesInput } from '../wire/codec.js';
-import { EtcdConnectionError, EtcdError } from '../errors.js';
+import { GrpcCode } from '../codes.js';
+import { EtcdError, isRetriable } from '../errors.js';
 import { startLeaseKeeper, toBigInt, type Int64Output, type LeaseHelperApi, type LeaseKeeper } from './lease-keeper.js';
+import { backoffDelay, retryRetriable, type Backoff } from '../core/backoff.js';
 import { createScope, sleep } from '../core/signals.js';
 import type { CallOptions } from '../types.js';
 import { createWatchEvents } from '../watch/index.js';
 import type { WatchResponseShape } from '../watch/progress.js';
+import type { EncodeWatchRequest } from '../watch/request.js';
 import { observeLeaders, toLeader, type ElectionKvApi, type ElectionLeader, type ObserveDeps } from './election-observe.js';
 
 export type { ElectionLeader } from './election-observe.js';
@@ -87,15 +90,16 @@ export interface ElectionHelperApi extends LeaseHelperApi {
   readonly kv: ElectionKvApi;
   readonly watch: unknown;
   readonly decodeWatchResponse: (wire: unknown) => WatchResponseShape;
+  readonly encodeWatchRequest: EncodeWatchRequest;
 }
 
 const DEFAULT_TTL_SECONDS = 60;
-const RETRY_DELAY_MS = 250;
+const RETRY_BACKOFF: Backoff = { initialMs: 250, maxMs: 2_000 };
 
 /** Client helper factory behind `client.leaderElection`. */
 export function createLeaderElectionFactory(api: ElectionHelperApi): LeaderElectionFactory {
-  const { transport, watch, decodeWatchResponse } = api;
-  const watchEvents = createWatchEvents({ transport, watch, decodeWatchResponse });
+  const { transport, watch, decodeWatchResponse, encodeWatchRequest } = api;
+  const watchEvents = createWatchEvents({ transport, watch, decodeWatchResponse, encodeWatchRequest });
   const observeDeps: ObserveDeps = { kv: api.kv, watchEvents: watchEvents as ObserveDeps['watchEvents'] };
   return (name, options = {}) =>
     new Election(api, observeDeps, typeof name === 'string' ? textToBytes(name) : name, options);
@@ -128,8 +132,12 @@ class Election implements LeaderElection {
     const scope = createScope([options.signal, keeper.signal]);
     try {
       const request = { name: this.name, lease: keeper.id, value };
-      const { leader } = await retryUnavailable(() => this.api.election.campaign(request, { signal: scope.signal }), scope.signal);
-      if (leader === undefined) throw new EtcdError(`election.campaign answered no leader key`, { code: 2 });
+      const { leader } = await retryRetriable(
+        () => this.api.election.campaign(request, { signal: scope.signal }),
+        RETRY_BACKOFF,
+        scope.signal,
+      );
+      if (leader === undefined) throw new EtcdError(`election.campaign answered no leader key`, { code: GrpcCode.Unknown });
       candidacy.leaderKey = leader;
       await this.proclaimQueued(candidacy, leader);
       return { key: leader.key, lease: keeper.id, createRevision: toBigInt(leader.rev), signal: keeper.signal };
@@ -213,18 +221,3 @@ function rejectQueued(candidacy: Candidacy, reason: unknown): void {
   for (const waiter of queued?.waiters ?? []) waiter.reject(reason);
 }
 
-function isUnavailable(error: unknown): boolean {
-  return error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === 14);
-}
-
-/** Retries `call` after connection failures and UNAVAILABLE answers until `signal` aborts. */
-async function retryUnavailable<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (signal.aborted || !isUnavailable(error)) throw error;
-      await sleep(RETRY_DELAY_MS, signal);
-    }
-  }
-}

@@ -4,7 +4,7 @@
 import type { BytesInput } from '../wire/codec.js';
 import type { Int64Input } from '../wire/int64.js';
 import type { CallOptions, Transport } from '../types.js';
-import type { Int64Output } from './lease-keeper.js';
+import type { Int64Output } from '../wire/int64.js';
 
 /** A decoded KeyValue as every version's generated models have it. */
 export interface KeyValueShape {

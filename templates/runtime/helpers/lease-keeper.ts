@@ -2,13 +2,13 @@
 // answers each request object once and ends the stream); a failed keepalive is retried, on the next endpoint,
 // until the lease's TTL has run out. The lease is lost when the server answers TTL 0 (revoked or expired) or no
 // keepalive succeeded in time; then `signal` aborts and `lost` resolves.
-import { EtcdConnectionError, EtcdError } from '../errors.js';
-import { encodeInt64, type Int64Input } from '../wire/int64.js';
+import { GrpcCode } from '../codes.js';
+import { EtcdError, isRetriable } from '../errors.js';
+import { encodeInt64, type Int64Input, type Int64Output } from '../wire/int64.js';
 import { sleep } from '../core/signals.js';
 import type { CallOptions, Transport } from '../types.js';
 
-/** An int64 as the generated models give it: bigint, or a decimal string with `--int64 string`. */
-export type Int64Output = bigint | string;
+export type { Int64Output } from '../wire/int64.js';
 
 /** The part of the generated Lease service the helpers call. */
 export interface LeaseApi {
@@ -183,7 +183,7 @@ class Keeper implements LeaseKeeper {
 /** One keepalive round trip: the TTL etcd answers (0 when the lease is gone). */
 export async function keepAliveOnce(lease: LeaseApi, id: bigint, options: CallOptions): Promise<number> {
   for await (const response of lease.keepAlive({ ID: id }, options)) return Number(toBigInt(response.TTL));
-  throw new EtcdError(`lease.keepAlive for lease ${id} ended without an answer`, { code: 14, operation: 'lease.keepAlive' });
+  throw new EtcdError(`lease.keepAlive for lease ${id} ended without an answer`, { code: GrpcCode.Unavailable, operation: 'lease.keepAlive' });
 }
 
 /**
@@ -196,9 +196,8 @@ export async function revokeLease(lease: LeaseApi, id: bigint, expiresAt: number
       await lease.revoke({ ID: id });
       return;
     } catch (error) {
-      if (error instanceof EtcdError && error.code === 5) return;
-      const retriable = error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === 14);
-      if (!retriable || Date.now() + RETRY_DELAY_MS >= expiresAt) throw error;
+      if (error instanceof EtcdError && error.code === GrpcCode.NotFound) return;
+      if (!isRetriable(error) || Date.now() + RETRY_DELAY_MS >= expiresAt) throw error;
       await sleep(RETRY_DELAY_MS, new AbortController().signal);
     }
   }

@@ -4,7 +4,7 @@
 // difference is applied as ordinary changes, so a consumer of the changes never has to start over.
 import { bytesToText } from '../wire/bytes.js';
 import type { BytesInput } from '../wire/codec.js';
-import { EtcdConnectionError, EtcdError, WatchCompactedError } from '../errors.js';
+import { WatchCompactedError, isRetriable } from '../errors.js';
 import { createScope, sleep } from '../core/signals.js';
 import { createWatchEvents, type WatchEventsDeps } from '../watch/index.js';
 import type { WatchResponseShape } from '../watch/progress.js';
@@ -155,7 +155,7 @@ class LiveMirror<KV extends KeyValueShape> implements Mirror<KV> {
         this.settleReady?.resolve();
         return;
       } catch (error) {
-        if (signal.aborted || !isUnavailable(error)) {
+        if (signal.aborted || !isRetriable(error)) {
           this.settleReady?.reject(error);
           throw error;
         }
@@ -242,10 +242,6 @@ class ChangeQueue<KV> implements AsyncIterator<MirrorChange<KV>> {
     this.end(undefined);
     return Promise.resolve({ value: undefined, done: true });
   }
-}
-
-function isUnavailable(error: unknown): boolean {
-  return error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === 14);
 }
 
 function abortError(message: string): Error {

@@ -14,6 +14,8 @@
 import { bytesToText, encodeBytes, textToBytes } from '../wire/bytes.js';
 import type { BytesInput } from '../wire/codec.js';
 import type { Int64Input } from '../wire/int64.js';
+import { GrpcCode } from '../codes.js';
+import { backoffDelay } from '../core/backoff.js';
 import { EtcdError } from '../errors.js';
 import { sleep } from '../core/signals.js';
 import {
@@ -25,6 +27,9 @@ import {
   type RangeRequestShape,
   type RequestOpShape,
 } from './kv-api.js';
+
+/** Between attempts after a conflict: 20 ms doubling up to 200 ms, jittered, so contenders drift apart. */
+const CONFLICT_BACKOFF = { initialMs: 20, maxMs: 200 };
 
 export type StmIsolation = 'serializable' | 'snapshot' | 'repeatable-read' | 'read-committed';
 
@@ -61,7 +66,7 @@ export class StmConflictError extends EtcdError {
   readonly attempts: number;
 
   constructor(attempts: number) {
-    super(`stm: gave up after ${attempts} attempts, each overtaken by a conflicting write`, { code: 10, operation: 'stm' });
+    super(`stm: gave up after ${attempts} attempts, each overtaken by a conflicting write`, { code: GrpcCode.Aborted, operation: 'stm' });
     this.attempts = attempts;
   }
 }
@@ -91,7 +96,7 @@ export async function runStm<T, KV extends KeyValueShape>(
     if (outcome.committed) return result;
     prefetch = outcome.prefetch;
     if (attempt > retries) throw new StmConflictError(attempt);
-    if (attempt > 1) await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt), options.signal ?? new AbortController().signal);
+    if (attempt > 1) await sleep(backoffDelay(CONFLICT_BACKOFF, attempt - 2), options.signal ?? new AbortController().signal);
   }
 }
 

@@ -1,9 +1,9 @@
 // client.withLock: run a function while holding a distributed lock of etcd's v3lock service, the same lock
 // `etcdctl lock` and Go's concurrency.Mutex take (a key `<name>/<lease id in hex>` under the lock's name).
 import type { BytesInput } from '../wire/codec.js';
-import { EtcdConnectionError, EtcdError } from '../errors.js';
 import { LeaseLostError, startLeaseKeeper, type LeaseHelperApi } from './lease-keeper.js';
-import { createScope, sleep } from '../core/signals.js';
+import { retryRetriable, type Backoff } from '../core/backoff.js';
+import { createScope } from '../core/signals.js';
 import type { CallOptions } from '../types.js';
 
 /** The part of the generated Lock service withLock calls. */
@@ -44,7 +44,7 @@ export interface LockHelperApi extends LeaseHelperApi {
 }
 
 const DEFAULT_TTL_SECONDS = 60;
-const RETRY_DELAY_MS = 250;
+const RETRY_BACKOFF: Backoff = { initialMs: 250, maxMs: 1_000 };
 
 /** Client helper factory behind `client.withLock`. */
 export function createWithLock(api: LockHelperApi): WithLock {
@@ -80,15 +80,6 @@ export async function withLock<T>(
  * lock.lock, retried after connection failures: locking again with the same lease is the same acquisition (etcd
  * finds the key it already put), so a retry cannot take the lock twice.
  */
-async function acquire(lock: LockApi, name: BytesInput, lease: bigint, signal: AbortSignal): Promise<{ key: Uint8Array }> {
-  for (;;) {
-    try {
-      return await lock.lock({ name, lease }, { signal });
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      const retriable = error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === 14);
-      if (!retriable) throw error;
-      await sleep(RETRY_DELAY_MS, signal);
-    }
-  }
+function acquire(lock: LockApi, name: BytesInput, lease: bigint, signal: AbortSignal): Promise<{ key: Uint8Array }> {
+  return retryRetriable(() => lock.lock({ name, lease }, { signal }), RETRY_BACKOFF, signal);
 }

@@ -1,6 +1,7 @@
 // One server-side watch as the resume loop sees it: a sequence of decoded responses that ends in an error, and a
 // close() that cancels it on the server. Two kinds: one HTTP POST per watch (here) and a share of a websocket
 // (watch-socket.ts).
+import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdError } from '../errors.js';
 import { createScope } from '../core/signals.js';
 import type { OperationDescriptor, Transport } from '../types.js';
@@ -27,7 +28,7 @@ export interface WatchChannel {
 
 /** The reason a channel's pending next() rejects with after close(). */
 export function closedByClient(): EtcdError {
-  return new EtcdError('the watch was closed by the client', { code: 1, operation: WATCH_OPERATION.name });
+  return new EtcdError('the watch was closed by the client', { code: GrpcCode.Canceled, operation: WATCH_OPERATION.name });
 }
 
 /**

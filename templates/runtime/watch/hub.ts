@@ -1,12 +1,13 @@
 // Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
 // its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
-import { EtcdDecodeError, EtcdError } from '../errors.js';
+import { EtcdDecodeError, EtcdError, isRetriable } from '../errors.js';
 import { nodeTlsOptions } from '../core/engines/tls.js';
 import { raceSignal } from '../core/signals.js';
 import type { Transport } from '../types.js';
 import { openPostChannel, type WatchChannel } from './channel.js';
 import { WatchSocket, type KeepaliveTuning } from './socket.js';
 import type { WebSocketConstructor } from '../types.js';
+import { carriesWatchIds, type EncodeWatchRequest } from './request.js';
 import { resolveWebSocket, watchSocketUrl, websocketCarriesAuth, websocketCarriesLargeMessages } from './websocket.js';
 
 const DEFAULT_KEEPALIVE: KeepaliveTuning = { intervalMs: 5_000, timeoutMs: 5_000 };
@@ -23,10 +24,16 @@ export class WatchHub {
   private readonly sockets = new Map<string, SocketEntry>();
   private current = 0;
 
-  constructor(private readonly transport: Transport) {
+  constructor(
+    private readonly transport: Transport,
+    readonly encode: EncodeWatchRequest,
+  ) {
     const { WebSocket, tls } = transport.options;
-    // The global WebSocket takes no TLS options: with `tls`, only a class the user gives (ws-style) is used.
-    this.WebSocket = tls !== undefined && WebSocket === undefined ? undefined : resolveWebSocket(WebSocket);
+    // A shared socket tells its watches apart by client-chosen IDs: a client whose spec predates them (before
+    // etcd 3.3.27) cannot send them, so each of its watches is a POST. The global WebSocket takes no TLS
+    // options: with `tls`, only a class the user gives (ws-style) is used.
+    const usable = carriesWatchIds(encode) && !(tls !== undefined && WebSocket === undefined);
+    this.WebSocket = usable ? resolveWebSocket(WebSocket) : undefined;
     this.socketOptions = tls === undefined ? undefined : nodeTlsOptions(tls);
     this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
     const closeAll = (): void => {
@@ -140,6 +147,7 @@ export class WatchHub {
       endpoint,
       token,
       options: this.socketOptions,
+      encode: this.encode,
       keepalive: this.keepalive,
       onClosed: (socket, abnormal) => {
         const entry = this.sockets.get(endpoint);
@@ -151,9 +159,9 @@ export class WatchHub {
   }
 }
 
-/** An answer from etcd (not a connection failure): no reason to leave the endpoint. */
+/** A final answer from etcd (not a connection failure or UNAVAILABLE): no reason to leave the endpoint. */
 function isEtcdAnswer(error: unknown): boolean {
-  return (error instanceof EtcdError && error.code !== 14) || error instanceof EtcdDecodeError;
+  return (error instanceof EtcdError && !isRetriable(error)) || error instanceof EtcdDecodeError;
 }
 
 function keepaliveTuning(option: { intervalMs?: number; timeoutMs?: number } | undefined): KeepaliveTuning {

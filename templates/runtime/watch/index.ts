@@ -2,12 +2,13 @@
 // server restart, a killed or dead socket, an endpoint going down or a stream error, the watch is re-created
 // (after a jittered backoff, on the next endpoint when the current one failed) from one past the last delivered
 // revision, so no event is lost or repeated; the events of one revision always come together, in order.
+import { retryBackoff } from '../core/backoff.js';
 import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
 import type { Transport } from '../types.js';
 import { closedByClient } from './channel.js';
 import { WatchHub } from './hub.js';
 import type { WatchResponseShape } from './progress.js';
-import { watchTarget, type WatchEventsOptions } from './request.js';
+import { watchTarget, type EncodeWatchRequest, type WatchEventsOptions } from './request.js';
 import type { WatchRetryOptions } from './retry.js';
 import { WatchRun, type EventOf, type WatchStatus } from './run.js';
 
@@ -53,38 +54,49 @@ export interface WatchEventsDeps<R extends WatchResponseShape> {
   readonly watch: unknown;
   /** The generated decoder, so that events have the generated `Event` type. */
   readonly decodeWatchResponse: (wire: unknown) => R;
+  /** The generated encoder, so that requests carry exactly the wire names of the spec. */
+  readonly encodeWatchRequest: EncodeWatchRequest;
 }
 
-const DEFAULT_RETRY = { initialBackoffMs: 50, maxBackoffMs: 1_000, deadlineMs: 10_000 };
+const DEFAULT_RETRY_DEADLINE_MS = 10_000;
 
 /** One hub per transport, created on first use (a client that never watches opens nothing); namespaces and the
  * helpers (election observe) share it. */
 const hubs = new WeakMap<Transport, WatchHub>();
 
-function hubFor(transport: Transport): WatchHub {
+function hubFor(transport: Transport, encode: EncodeWatchRequest): WatchHub {
   let hub = hubs.get(transport);
-  if (hub === undefined) hubs.set(transport, (hub = new WatchHub(transport)));
+  if (hub === undefined) hubs.set(transport, (hub = new WatchHub(transport, encode)));
   return hub;
+}
+
+/** The wire request with its create request's key range moved into the namespace `prefix`. */
+function prefixCreate(prefix: Uint8Array, wire: Record<string, unknown>): Record<string, unknown> {
+  const create = wire['create_request'];
+  if (typeof create !== 'object' || create === null) return wire;
+  return { ...wire, create_request: prefixRange(prefix, create as Record<string, unknown>) };
 }
 
 export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEventsDeps<R>): WatchEvents<EventOf<R>> {
   return (options) => {
     const keyspace = deps.transport.keyspace;
-    let target = watchTarget(options);
+    const target = watchTarget(options);
     if (options.onStatus !== undefined && typeof options.onStatus !== 'function') {
       throw new TypeError('watchEvents: onStatus must be a function');
     }
+    let encode = deps.encodeWatchRequest;
     let decode = deps.decodeWatchResponse;
     if (keyspace !== undefined) {
       // A namespace's watch runs on the root transport's sockets: keys go in prefixed and come out stripped.
       const { prefix } = keyspace;
-      target = { ...target, fields: prefixRange(prefix, target.fields) };
+      encode = (request) => prefixCreate(prefix, deps.encodeWatchRequest(request));
       decode = (wire) => deps.decodeWatchResponse(stripWatchResponse(prefix, wire));
     }
     const transport = keyspace?.root ?? deps.transport;
     const run = new WatchRun({
-      hub: hubFor(transport),
+      hub: hubFor(transport, deps.encodeWatchRequest),
       target,
+      encode,
       decode,
       signal: options.signal,
       retry: retryOptions(transport),
@@ -185,8 +197,7 @@ export function mapWatch<E, F>(watch: Watch<E>, map: (event: E) => F): Watch<F> 
 function retryOptions(transport: Transport): WatchRetryOptions {
   const retry = transport.options.retry;
   return {
-    initialBackoffMs: retry?.initialBackoffMs ?? DEFAULT_RETRY.initialBackoffMs,
-    maxBackoffMs: retry?.maxBackoffMs ?? DEFAULT_RETRY.maxBackoffMs,
-    deadlineMs: retry?.deadlineMs ?? DEFAULT_RETRY.deadlineMs,
+    backoff: retryBackoff(retry),
+    deadlineMs: retry?.deadlineMs ?? DEFAULT_RETRY_DEADLINE_MS,
   };
 }

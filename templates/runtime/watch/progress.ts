@@ -1,6 +1,7 @@
 // The pure bookkeeping behind a watch that never loses or repeats an event: where to resume, putting fragmented
 // responses back together, grouping events by revision, and what each response (or cancel) means.
-import { EtcdError, WatchCompactedError, etcdErrorFor, grpcCodeName } from '../errors.js';
+import { GrpcCode, grpcCodeOfGoName } from '../codes.js';
+import { EtcdError, WatchCompactedError, etcdErrorFor } from '../errors.js';
 
 /** The decoded fields the runtime reads; the generated Event and WatchResponse types have them. */
 export interface WatchEventShape {
@@ -134,8 +135,9 @@ export function interpretResponse<E extends WatchEventShape>(
 
 /**
  * The error of a canceled response: compaction → WatchCompactedError; otherwise an EtcdError with the code in the
- * cancel reason (`invalid auth token` 16, `permission denied` 7, `user name is empty` 3, `no leader` 14), and 14
- * for a cancel without a reason (the watch is worth re-creating). watch-retry.ts decides what each code means.
+ * cancel reason (`invalid auth token` Unauthenticated, `permission denied` PermissionDenied, `user name is empty`
+ * InvalidArgument, `no leader` Unavailable), and Unavailable for a cancel without a reason (the watch is worth
+ * re-creating). retry.ts decides what each code means.
  */
 export function cancelError(response: WatchResponseShape, endpoint?: string): EtcdError {
   const init = { operation: 'watch.watch', endpoint };
@@ -143,25 +145,17 @@ export function cancelError(response: WatchResponseShape, endpoint?: string): Et
   if (compacted > 0n) return new WatchCompactedError(compacted, init);
   const reason = response.cancelReason ?? '';
   if (reason === '') {
-    return new EtcdError('the server canceled the watch without a reason', { ...init, code: 14 });
+    return new EtcdError('the server canceled the watch without a reason', { ...init, code: GrpcCode.Unavailable });
   }
   const { code, message } = parseCancelReason(reason);
   return etcdErrorFor(message, { ...init, code });
 }
 
-/** `rpc error: code = PermissionDenied desc = etcdserver: permission denied` → 7 and the description. */
+/** `rpc error: code = PermissionDenied desc = etcdserver: permission denied` → PermissionDenied and the description. */
 export function parseCancelReason(reason: string): { code: number; message: string } {
   const match = /^rpc error: code = (\w+) desc = ([\s\S]*)$/.exec(reason.trim());
-  if (match === null) return { code: 2, message: reason };
-  return { code: codeOfName(match[1] ?? ''), message: match[2] ?? reason };
-}
-
-/** Go's code names (`PermissionDenied`, `Unavailable`) → the gRPC code; unknown → 2. */
-function codeOfName(name: string): number {
-  const wanted = name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
-  const canceled = wanted === 'CANCELED' ? 'CANCELLED' : wanted;
-  for (let code = 0; code <= 16; code++) if (grpcCodeName(code) === canceled) return code;
-  return 2;
+  if (match === null) return { code: GrpcCode.Unknown, message: reason };
+  return { code: grpcCodeOfGoName(match[1] ?? ''), message: match[2] ?? reason };
 }
 
 export function toBigInt(value: bigint | string | number): bigint {

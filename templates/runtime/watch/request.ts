@@ -1,5 +1,6 @@
-// What `watchEvents` is asked for, checked once, and the wire create request built from it for each (re)start.
-import { encodeBytes, prefixRangeEnd } from '../wire/bytes.js';
+// What `watchEvents` is asked for, checked once, and the create request built from it for each (re)start, in the
+// generated models' names: the generated encodeWatchRequest (a dependency of the helper) writes the wire form.
+import { prefixRangeEnd } from '../wire/bytes.js';
 import { encodeInt64, type Int64Input } from '../wire/int64.js';
 import type { WatchStatusListener } from './run.js';
 
@@ -35,9 +36,33 @@ export interface WatchEventsOptions {
   onStatus?: WatchStatusListener | undefined;
 }
 
-/** A checked watch: the wire fields of its create request, except the start revision and watch ID. */
+/** A create request in the generated models' names (WatchCreateRequestInput has these fields, and more). */
+export interface WatchCreateShape {
+  readonly key?: string | Uint8Array | undefined;
+  readonly rangeEnd?: string | Uint8Array | undefined;
+  readonly startRevision?: bigint | undefined;
+  readonly prevKv?: boolean | undefined;
+  readonly progressNotify?: boolean | undefined;
+  readonly filters?: readonly WatchFilter[] | undefined;
+  /** Known to specs from etcd 3.3.27/3.4 on (an older spec's encoder leaves it out). */
+  readonly fragment?: boolean | undefined;
+  /** A client-chosen watch ID (shared websockets; specs from 3.3.27/3.4 on). */
+  readonly watchId?: number | undefined;
+}
+
+/** A watch request in the generated models' names, as the generated `encodeWatchRequest` takes it. */
+export interface WatchRequestShape {
+  readonly createRequest?: WatchCreateShape | undefined;
+  readonly cancelRequest?: { readonly watchId?: number | undefined } | undefined;
+  readonly progressRequest?: Readonly<Record<string, never>> | undefined;
+}
+
+/** The generated encoder: a watch request → its wire JSON. */
+export type EncodeWatchRequest = (request: WatchRequestShape) => Record<string, unknown>;
+
+/** A checked watch: the fields of its create request, except the start revision and watch ID. */
 export interface WatchTarget {
-  readonly fields: Readonly<Record<string, unknown>>;
+  readonly fields: WatchCreateShape;
   /** The start revision the user asked for; undefined for "now". */
   readonly startRevision: bigint | undefined;
   /** `key` .. `rangeEnd` as text for messages. */
@@ -59,14 +84,16 @@ export function watchTarget(options: WatchEventsOptions): WatchTarget {
   if (byteLength(key) === 0 && (end === undefined || byteLength(end) === 0)) {
     throw new TypeError("watchEvents: key is empty: give a key, or rangeEnd '\\0' to watch every key");
   }
-  const fields: Record<string, unknown> = { key: encodeBytes(key) };
-  if (end !== undefined && byteLength(end) > 0) fields['range_end'] = encodeBytes(end);
-  if (options.prevKv === true) fields['prev_kv'] = true;
-  if (options.progressNotify === true) fields['progress_notify'] = true;
   const filters = checkFilters(options.filters);
-  if (filters.length > 0) fields['filters'] = filters;
-  // Large revisions come split; the runtime puts them together (servers before 3.4 ignore the field).
-  if (options.fragment !== false) fields['fragment'] = true;
+  const fields: WatchCreateShape = {
+    key,
+    ...(end !== undefined && byteLength(end) > 0 ? { rangeEnd: end } : {}),
+    ...(options.prevKv === true ? { prevKv: true } : {}),
+    ...(options.progressNotify === true ? { progressNotify: true } : {}),
+    ...(filters.length > 0 ? { filters } : {}),
+    // Large revisions come split; the runtime puts them together (servers before 3.4 ignore the field).
+    ...(options.fragment !== false ? { fragment: true } : {}),
+  };
   return {
     fields,
     startRevision: checkStartRevision(options.startRevision),
@@ -74,16 +101,21 @@ export function watchTarget(options: WatchEventsOptions): WatchTarget {
   };
 }
 
-/** The wire create request starting at `startRevision` (undefined: now), with an optional client-chosen ID. */
-export function createRequest(
-  target: WatchTarget,
-  startRevision: bigint | undefined,
-  watchId?: number,
-): Record<string, unknown> {
-  const request: Record<string, unknown> = { ...target.fields };
-  if (startRevision !== undefined) request['start_revision'] = startRevision.toString();
-  if (watchId !== undefined) request['watch_id'] = String(watchId);
-  return { create_request: request };
+/** The create request starting at `startRevision` (undefined: now), with an optional client-chosen ID. */
+export function createRequest(target: WatchTarget, startRevision: bigint | undefined, watchId?: number): WatchRequestShape {
+  return {
+    createRequest: {
+      ...target.fields,
+      ...(startRevision !== undefined ? { startRevision } : {}),
+      ...(watchId !== undefined ? { watchId } : {}),
+    },
+  };
+}
+
+/** Whether `encode` (generated from a spec that may predate them) puts client-chosen watch IDs on the wire. */
+export function carriesWatchIds(encode: EncodeWatchRequest): boolean {
+  const wire = encode({ createRequest: { watchId: 1 } })['create_request'];
+  return typeof wire === 'object' && wire !== null && 'watch_id' in wire;
 }
 
 function checkBytes(value: unknown, name: string): void {

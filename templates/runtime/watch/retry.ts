@@ -2,12 +2,20 @@
 // to wait first (jittered exponential backoff). A watch that was created once resumes for as long as the caller
 // iterates; one that never got created gives up after the retry deadline, so a wrong endpoint fails loudly.
 import { isInvalidTokenError } from '../core/auth.js';
+import { GrpcCode } from '../codes.js';
+import { backoffDelay, type Backoff } from '../core/backoff.js';
 import { EtcdDecodeError, EtcdError, EtcdUnsupportedError } from '../errors.js';
 
 export type FailureAction = 'fatal' | 'reauthenticate' | 'retry';
 
-/** gRPC codes of a passing failure (cancelled, deadline, aborted, internal, unavailable): re-create the watch. */
-const RETRIED_CODES: ReadonlySet<number> = new Set([1, 4, 10, 13, 14]);
+/** gRPC codes of a passing failure: re-create the watch. */
+const RETRIED_CODES: ReadonlySet<number> = new Set([
+  GrpcCode.Canceled,
+  GrpcCode.DeadlineExceeded,
+  GrpcCode.Aborted,
+  GrpcCode.Internal,
+  GrpcCode.Unavailable,
+]);
 /** Re-authentications in a row, without a successful creation between them, before giving up. */
 const MAX_REAUTHENTICATIONS = 2;
 
@@ -26,8 +34,7 @@ export function classifyFailure(error: unknown): FailureAction {
 }
 
 export interface WatchRetryOptions {
-  readonly initialBackoffMs: number;
-  readonly maxBackoffMs: number;
+  readonly backoff: Backoff;
   /** How long a watch that was never created keeps trying. */
   readonly deadlineMs: number;
 }
@@ -74,11 +81,7 @@ export class WatchRetry {
     return { delayMs: this.backoff(), reauthenticate: false };
   }
 
-  /** Exponential from initialBackoffMs, capped at maxBackoffMs, jittered into [base/2, base]. */
   private backoff(): number {
-    const { initialBackoffMs, maxBackoffMs } = this.options;
-    const base = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(this.failures, 20));
-    this.failures += 1;
-    return Math.round(base * (0.5 + this.random() / 2));
+    return backoffDelay(this.options.backoff, this.failures++, this.random);
   }
 }

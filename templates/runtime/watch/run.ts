@@ -12,7 +12,7 @@ import {
   splitByRevision,
   type WatchResponseShape,
 } from './progress.js';
-import { createRequest, type WatchTarget } from './request.js';
+import { createRequest, type EncodeWatchRequest, type WatchTarget } from './request.js';
 import { classifyFailure, WatchRetry, type WatchRetryOptions } from './retry.js';
 
 /**
@@ -30,6 +30,8 @@ export type EventOf<R extends WatchResponseShape> = R['events'][number];
 export interface WatchRunInit<R extends WatchResponseShape> {
   readonly hub: WatchHub;
   readonly target: WatchTarget;
+  /** The generated encoder (a namespace's prefixes the keys). */
+  readonly encode: EncodeWatchRequest;
   readonly decode: (wire: unknown) => R;
   readonly signal: AbortSignal | undefined;
   readonly retry: WatchRetryOptions;
@@ -142,9 +144,9 @@ export class WatchRun<R extends WatchResponseShape> {
 
   /** One channel: create the watch on it and yield its events until it breaks (it always ends by throwing). */
   private async *attempt(attempt: Attempt): AsyncGenerator<EventOf<R>> {
-    const { hub, target, decode } = this.init;
+    const { hub, target, encode, decode } = this.init;
     const channel = await hub.open(
-      (id) => createRequest(target, this.cursor.startRevision, id),
+      (id) => encode(createRequest(target, this.cursor.startRevision, id)),
       this.scope.signal,
       () => this.progressTrailer(),
     );
@@ -208,7 +210,7 @@ export class WatchRun<R extends WatchResponseShape> {
   private progressTrailer(): readonly Record<string, unknown>[] {
     if (!this.progress.wanted) return [];
     this.progress.sent();
-    return [{ progress_request: {} }];
+    return [this.init.encode({ progressRequest: {} })];
   }
 
   /** Only failures to reach a member count (an answer such as an expired token says a member is there). */

@@ -6,6 +6,7 @@ import { EtcdConnectionError, EtcdDecodeError } from '../errors.js';
 import { streamResult } from '../core/responses.js';
 import { closedByClient, WATCH_OPERATION, type WatchChannel } from './channel.js';
 import type { WebSocketConstructor, WebSocketLike } from '../types.js';
+import type { EncodeWatchRequest } from './request.js';
 import { frameText } from './websocket.js';
 
 export interface KeepaliveTuning {
@@ -22,6 +23,8 @@ export interface WatchSocketInit {
   readonly token: string | undefined;
   /** The WebSocket constructor's third argument (TLS options for a `ws`-style class); undefined: none. */
   readonly options?: Record<string, unknown> | undefined;
+  /** The generated encoder of watch requests (cancel and progress requests here). */
+  readonly encode: EncodeWatchRequest;
   readonly keepalive: KeepaliveTuning;
   /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
   readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
@@ -99,14 +102,14 @@ export class WatchSocket {
   requestProgress(channel: SocketChannel): void {
     if (this.state !== 'open') return; // the channel fails with the socket, and the watch asks again on the next one
     this.progressAsked.push(channel);
-    this.send({ progress_request: {} });
+    this.send(this.init.encode({ progressRequest: {} }));
   }
 
   /** A channel is done: cancel its watch unless the server already did; an unused socket closes soon. */
   release(channel: SocketChannel): void {
     if (this.channels.get(channel.id) !== channel) return;
     this.channels.delete(channel.id);
-    if (!channel.canceledByServer && this.state === 'open') this.send({ cancel_request: { watch_id: channel.id } });
+    if (!channel.canceledByServer && this.state === 'open') this.send(this.init.encode({ cancelRequest: { watchId: Number(channel.id) } }));
     if (this.channels.size === 0 && this.state !== 'closed') this.startLinger();
   }
 
@@ -161,7 +164,7 @@ export class WatchSocket {
     } else if (this.channels.size > 0 && now - this.lastFrameAt >= intervalMs) {
       this.pingSentAt = now;
       this.progressAsked.push(null);
-      this.send({ progress_request: {} });
+      this.send(this.init.encode({ progressRequest: {} }));
     }
   }
 

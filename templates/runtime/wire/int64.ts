@@ -4,6 +4,9 @@ import { EtcdDecodeError } from '../errors.js';
 
 export type Int64Input = bigint | number | string;
 
+/** An int64 as the generated models give it: bigint, or a decimal string with `--int64 string`. */
+export type Int64Output = bigint | string;
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;

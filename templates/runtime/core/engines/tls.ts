@@ -1,6 +1,7 @@
 // TLS refusals in words: a certificate the client does not trust, a server that wants a client certificate,
 // plain HTTP sent to a TLS port. Each becomes an EtcdError (UNAUTHENTICATED, final: another endpoint of the same
 // cluster would refuse the same way) naming the endpoint and the TLS reason; nothing is sent over plain HTTP.
+import { GrpcCode } from '../../codes.js';
 import { EtcdError, systemErrorCode } from '../../errors.js';
 import type { TlsOptions } from '../../types.js';
 
@@ -60,7 +61,7 @@ function describe(error: unknown): string {
 }
 
 function refusal(endpoint: string, reason: string, cause: unknown): EtcdError {
-  return new EtcdError(`TLS refused at ${endpoint}: ${reason}`, { code: 16, endpoint, cause });
+  return new EtcdError(`TLS refused at ${endpoint}: ${reason}`, { code: GrpcCode.Unauthenticated, endpoint, cause });
 }
 
 const decoder = new TextDecoder();
