@@ -41,7 +41,7 @@ describe('createTransport(options, layers)', () => {
   });
 
   it('refuses auth without the auth layer and streams without the stream layer, naming the fix', async () => {
-    expect(() => createTransport({ endpoints: etcd.url, auth: { token: 't' } })).toThrow(/ClientOptions.auth needs the auth layer/);
+    expect(() => createTransport({ endpoints: etcd.url, auth: { token: 't' } })).toThrow(/ClientOptions.auth needs authLayer: createTransport\(options, \{ ...authLayer \}\)/);
     track(createTransport({ endpoints: etcd.url, auth: { token: 't' } }, authLayer));
     const bare = track(createTransport({ endpoints: etcd.url }));
     await expect(bare.stream(WATCH, {}).next()).rejects.toThrow(/watch.watch streams: build the transport with the stream layer/);

@@ -436,10 +436,8 @@ async function oneAttempt<T>(ring: EndpointRing, plan: FailoverPlan, run: (attem
 }
 
 function checkOptions(options: ClientOptions, layers: TransportLayers): void {
-  if (options.auth !== undefined && layers.auth === undefined) {
-    throw new TypeError('ClientOptions.auth needs the auth layer: createTransport(options, { ...authLayer }) (createClient has it)');
-  }
   for (const [option, name, layer] of [
+    ['auth', 'authLayer', layers.auth],
     ['autoSyncIntervalMs', 'autoSyncLayer', layers.autoSync],
     ['observe', 'observeLayer', layers.observe],
   ] as const) {
