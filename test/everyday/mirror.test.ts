@@ -1,34 +1,19 @@
 // client.mirror on a real three-member etcd 3.4.23 cluster: the mirror (through one member only) stays equal to
 // the range of its prefix through writes, that member's restart, and a compaction made while it was down (which
 // forces a relist); its change stream rebuilds the same map.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdAvailable, startCluster, type EtcdCluster } from '../helpers/etcd.js';
-import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import type { Client } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
+import { etcdAvailable } from '../helpers/etcd.js';
+import { useCluster } from '../helpers/fixture.js';
 import { text, waitFor } from './helpers.js';
 
 describe.skipIf(!etcdAvailable())('client.mirror on a three-member etcd 3.4.23 cluster', () => {
-  let cluster: EtcdCluster;
-  let gen: GeneratedModule;
-  const clients: Client[] = [];
-  const client = (endpoints: string | readonly string[]): Client => {
-    const c = gen.createClient({ endpoints });
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    [cluster, gen] = await Promise.all([startCluster(3), loadClient()]);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await cluster?.stop();
-  });
+  const fx = useCluster();
+  const client = fx.client;
 
   it('stays equal to its range through writes, a restart and a compaction', async () => {
-    const leader = await cluster.waitForLeader();
-    const member = cluster.members.find((m) => m !== leader)!;
-    const others = cluster.endpoints.filter((url) => url !== member.url);
+    const leader = await fx.cluster.waitForLeader();
+    const member = fx.cluster.members.find((m) => m !== leader)!;
+    const others = fx.cluster.endpoints.filter((url) => url !== member.url);
     const writer = client(others);
     const watcher = client(member.url);
     for (let i = 0; i < 40; i++) await writer.put(`svc/${i}`, `v${i}`);
@@ -90,7 +75,7 @@ describe.skipIf(!etcdAvailable())('client.mirror on a three-member etcd 3.4.23 c
   }, 120_000);
 
   it('mirrors a rangeEnd, feeds every iterator, and stops with its signal', async () => {
-    const c = client(cluster.endpoints);
+    const c = client(fx.cluster.endpoints);
     await c.put('range/a', '1');
     await c.put('range/m', '2');
     await c.put('range/z', 'past the end');

@@ -1,7 +1,7 @@
-/** A real etcd and the committed generated client for one describe block: started before, stopped after. */
+/** Real etcd servers and the committed generated client for one describe block: started before, stopped after. */
 import { afterAll, beforeAll } from 'vitest';
 import { loadClient, type GeneratedModule } from './client.js';
-import { startEtcd, type EtcdServer, type StartEtcdOptions } from './etcd.js';
+import { startCluster, startEtcd, type EtcdCluster, type EtcdServer, type StartEtcdOptions } from './etcd.js';
 
 export type Client = ReturnType<GeneratedModule['createClient']>;
 
@@ -32,6 +32,33 @@ export function useEtcd(options: StartEtcdOptions = {}): EtcdFixture {
   afterAll(async () => {
     for (const c of [fixture.client, ...extra]) c?.close();
     await fixture.etcd?.stop();
+  });
+  return fixture;
+}
+
+export interface ClusterFixture {
+  cluster: EtcdCluster;
+  gen: GeneratedModule;
+  /** A client of the committed generated module on `endpoints` (options override), closed after the block. */
+  client(endpoints: string | readonly string[], options?: Partial<ClientOptions>): Client;
+}
+
+/** A real etcd cluster (three members unless told) and the committed generated client for one describe block. */
+export function useCluster(options: StartEtcdOptions = {}, members = 3): ClusterFixture {
+  const clients: Client[] = [];
+  const fixture = {
+    client(endpoints: string | readonly string[], options: Partial<ClientOptions> = {}): Client {
+      const c = fixture.gen.createClient({ endpoints, ...options });
+      clients.push(c);
+      return c;
+    },
+  } as ClusterFixture;
+  beforeAll(async () => {
+    [fixture.cluster, fixture.gen] = await Promise.all([startCluster(members, options), loadClient()]);
+  });
+  afterAll(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await fixture.cluster?.stop();
   });
   return fixture;
 }

@@ -1,9 +1,8 @@
 // Failover on a real three-member etcd 3.4.23 cluster: the leader SIGKILLed under load, a stopped member listed
 // first, a lease kept alive across the kill, and the fail-fast options once quorum is gone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdAvailable, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
-import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import type { Client } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
+import { etcdAvailable, type EtcdServer } from '../helpers/etcd.js';
+import { useCluster } from '../helpers/fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -16,28 +15,14 @@ async function until(condition: () => boolean, what: string, ms: number): Promis
 }
 
 describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
-  let cluster: EtcdCluster;
-  let gen: GeneratedModule;
+  const fx = useCluster();
   let killed: EtcdServer;
-  const clients: Client[] = [];
-  const client = (endpoints: readonly string[], options: Partial<Parameters<GeneratedModule['createClient']>[0]> = {}): Client => {
-    const c = gen.createClient({ endpoints, ...options });
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    [cluster, gen] = await Promise.all([startCluster(3), loadClient()]);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await cluster?.stop();
-  });
+  const client = fx.client;
 
   it('keeps a lease alive while the member its keepalives went to hangs (SIGSTOP)', async () => {
-    const leader = await cluster.waitForLeader();
-    const hung = cluster.members.find((m) => m !== leader)!;
-    const c = client([hung.url, ...cluster.endpoints.filter((url) => url !== hung.url)]);
+    const leader = await fx.cluster.waitForLeader();
+    const hung = fx.cluster.members.find((m) => m !== leader)!;
+    const c = client([hung.url, ...fx.cluster.endpoints.filter((url) => url !== hung.url)]);
     const keeper = await c.leaseKeeper({ ttl: 4 }); // a keepalive every 1.3 s, each attempt cut after 1.3 s
     await hung.kill('SIGSTOP');
     try {
@@ -51,10 +36,10 @@ describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
   }, 30_000);
 
   it('loses the leader mid-load: reads go on, every acknowledged put is there exactly once', async () => {
-    const leader = await cluster.waitForLeader();
+    const leader = await fx.cluster.waitForLeader();
     killed = leader;
     // The client starts on the leader, so the kill cuts its current endpoint and forces an election.
-    const endpoints = [leader.url, ...cluster.endpoints.filter((url) => url !== leader.url)];
+    const endpoints = [leader.url, ...fx.cluster.endpoints.filter((url) => url !== leader.url)];
     const c = client(endpoints);
     const keeper = await c.leaseKeeper({ ttl: 10 }); // a keepalive every 3.3 s; an election takes 1-3 s here
     await c.kv.put({ key: 'held', value: 'x', lease: keeper.id });
@@ -80,7 +65,7 @@ describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
       while (!stop) {
         const killedYet = ackedAtKill >= 0;
         try {
-          await c.kv.range({ key: 'load/', rangeEnd: gen.prefixRangeEnd('load/'), countOnly: true });
+          await c.kv.range({ key: 'load/', rangeEnd: fx.gen.prefixRangeEnd('load/'), countOnly: true });
           if (killedYet) readsAfterKill++;
         } catch (error) {
           readFailures.push(error);
@@ -102,11 +87,11 @@ describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
     // A put fails only when it may have been applied: cut off in flight (reset by the dying leader) or timed out
     // by a follower during the election (UNAVAILABLE). Either way it is not sent again.
     const maybeApplied = (error: unknown): boolean =>
-      (error instanceof gen.EtcdConnectionError && /may have reached the server/.test(error.message)) ||
-      (error instanceof gen.EtcdError && error.code === 14);
+      (error instanceof fx.gen.EtcdConnectionError && /may have reached the server/.test(error.message)) ||
+      (error instanceof fx.gen.EtcdError && error.code === 14);
     expect(putFailures.filter((error) => !maybeApplied(error))).toEqual([]);
-    const { kvs } = await c.kv.range({ key: 'load/', rangeEnd: gen.prefixRangeEnd('load/') });
-    const versions = new Map(kvs.map((kv) => [gen.bytesToText(kv.key), kv.version]));
+    const { kvs } = await c.kv.range({ key: 'load/', rangeEnd: fx.gen.prefixRangeEnd('load/') });
+    const versions = new Map(kvs.map((kv) => [fx.gen.bytesToText(kv.key), kv.version]));
     expect(acked.filter((key) => !versions.has(key))).toEqual([]);
     expect([...versions].filter(([, version]) => version !== 1n)).toEqual([]); // no put was applied twice
 
@@ -117,7 +102,7 @@ describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
   }, 90_000);
 
   it('sends a write past a stopped member that refuses the connection, exactly once', async () => {
-    const live = cluster.endpoints.filter((url) => url !== killed.url);
+    const live = fx.cluster.endpoints.filter((url) => url !== killed.url);
     const c = client([killed.url, ...live]);
     await c.kv.put({ key: 'refused-first', value: 'x' });
     const { kvs } = await c.kv.range({ key: 'refused-first' });
@@ -125,28 +110,28 @@ describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
   });
 
   it('without quorum: requireLeader fails fast with "no leader", timeoutMs bounds a hanging read', async () => {
-    const survivor = cluster.members.find((m) => m.running && m !== killed)!;
-    const other = cluster.members.find((m) => m.running && m !== survivor)!;
+    const survivor = fx.cluster.members.find((m) => m.running && m !== killed)!;
+    const other = fx.cluster.members.find((m) => m.running && m !== survivor)!;
     await other.kill('SIGKILL');
 
     const strict = client([survivor.url], { requireLeader: true, retry: { deadlineMs: 500 } });
     let lastError: unknown;
     // The survivor notices within an election timeout or two that it has no leader.
-    for (let i = 0; i < 30 && !(lastError instanceof gen.EtcdError && /no leader/.test(lastError.message)); i++) {
+    for (let i = 0; i < 30 && !(lastError instanceof fx.gen.EtcdError && /no leader/.test(lastError.message)); i++) {
       lastError = await strict.kv.range({ key: 'held' }).then(
         () => undefined,
         (error: unknown) => error,
       );
       await sleep(500);
     }
-    expect(lastError).toBeInstanceOf(gen.EtcdError);
-    expect((lastError as InstanceType<typeof gen.EtcdError>).code).toBe(14);
+    expect(lastError).toBeInstanceOf(fx.gen.EtcdError);
+    expect((lastError as InstanceType<typeof fx.gen.EtcdError>).code).toBe(14);
     expect((lastError as Error).message).toMatch(/etcdserver: no leader/);
 
     const patient = client([survivor.url], { timeoutMs: 1_500 });
     const timedOut = await patient.kv.range({ key: 'held' }).catch((error: unknown) => error);
-    expect(timedOut).toBeInstanceOf(gen.EtcdError);
-    expect((timedOut as InstanceType<typeof gen.EtcdError>).code).toBe(4); // DEADLINE_EXCEEDED, not a 7 s hang
+    expect(timedOut).toBeInstanceOf(fx.gen.EtcdError);
+    expect((timedOut as InstanceType<typeof fx.gen.EtcdError>).code).toBe(4); // DEADLINE_EXCEEDED, not a 7 s hang
     // A serializable read needs no quorum and still answers from the survivor.
     expect((await patient.kv.range({ key: 'refused-first', serializable: true })).count).toBe(1n);
   }, 60_000);
