@@ -46,9 +46,10 @@ export function nodeHttpModules(): NodeModules | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: BuiltinLoader } }).process;
   const load = proc?.getBuiltinModule;
   if (typeof load !== 'function') return undefined;
-  const http = load.call(proc, 'node:http') as NodeHttpModule | undefined;
-  const https = load.call(proc, 'node:https') as NodeHttpModule | undefined;
-  const tls = load.call(proc, 'node:tls') as NodeTlsModule | undefined;
+  // Unprefixed ids (Node, Bun and Deno take them): no "node:…" string lands in a browser bundle of this file.
+  const http = load.call(proc, 'http') as NodeHttpModule | undefined;
+  const https = load.call(proc, 'https') as NodeHttpModule | undefined;
+  const tls = load.call(proc, 'tls') as NodeTlsModule | undefined;
   return http?.request && https?.request && tls?.connect ? { http, https, tls } : undefined;
 }
 
