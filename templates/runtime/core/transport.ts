@@ -36,8 +36,8 @@ const AUTHENTICATE: OperationDescriptor = {
 
 /**
  * What a transport does beyond one POST to one endpoint, each a layer a caller pays for only when it passes it
- * (core/layers.ts has them; `createClient` passes them all): failing over between endpoints, authenticating,
- * and reading streams.
+ * (core/layers.ts has them; `createClient` passes them all): the Node engine, failover between endpoints,
+ * authentication, streams, hung-member probes, endpoint auto-sync and the observe hook.
  */
 export interface TransportLayers {
   /** Picks the engine: the Node engine (node:http keep-alive, TLS options) where the runtime has one; without it, fetch. */
