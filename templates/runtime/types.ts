@@ -193,6 +193,13 @@ export interface Transport {
   ): AsyncGenerator<Record<string, unknown>>;
   /** The version of the first endpoint that answers `GET /version`; undefined when none does. */
   serverVersion(): Promise<string | undefined>;
+  /** The endpoint new calls and watches start on. */
+  readonly currentEndpoint: string;
+  /**
+   * A connection to `endpoint` failed, or it hung: new calls and watches start on the next endpoint (the one
+   * rotation failover, liveness and watches share), and its version is asked again when it is next used.
+   */
+  endpointFailed(endpoint: string): void;
   /** `GET /version` of one endpoint, asked once and cached per endpoint (a failure is not cached). */
   versionAt(endpoint: string): Promise<string>;
   prefixFor(endpoint: string): Promise<Prefix>;

@@ -144,7 +144,12 @@ describe.skipIf(!etcdAvailable())('watch signals', () => {
   describe.each(WATCH_TRANSPORTS)('status over $name', (transport) => {
     it('reports disconnected while the only member is down and connected when it is back; the watch goes on', async () => {
       const { options } = transport.options();
-      const client = fx.newClient({ ...options, watchKeepalive: { intervalMs: 300, timeoutMs: 1_000 } });
+      // A short retry deadline: a POST re-create gives up on the dead member after 2 s, not the default 10 s.
+      const client = fx.newClient({
+        ...options,
+        watchKeepalive: { intervalMs: 300, timeoutMs: 1_000 },
+        retry: { deadlineMs: 2_000 },
+      });
       const key = `status/${transport.name}`;
       const changes: string[] = [];
       const watch = client.watchEvents({ key, onStatus: (status) => changes.push(status) });
@@ -160,7 +165,7 @@ describe.skipIf(!etcdAvailable())('watch signals', () => {
       await client.kv.put({ key, value: 'before' });
       await eventually(async () => values.length, (n) => n === 1);
       await fx.etcd.kill();
-      await eventually(async () => watch.status, (s) => s === 'disconnected', 10_000);
+      await eventually(async () => watch.status, (s) => s === 'disconnected', 15_000);
       await fx.etcd.restart();
       await eventually(async () => watch.status, (s) => s === 'connected', 15_000);
       await client.kv.put({ key, value: 'after' });

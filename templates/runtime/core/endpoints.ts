@@ -54,6 +54,11 @@ export function neverReachedServer(error: unknown): boolean {
   return code !== undefined && NEVER_SENT_CODES.has(code);
 }
 
+/** The endpoint at `index` failed: if new calls start there, they start on the next one (round robin). */
+export function moveOn(ring: { readonly endpoints: readonly string[]; current: number }, index: number): void {
+  if (index >= 0 && ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
+}
+
 /** A 2xx status. */
 export function isOk(status: number): boolean {
   return status >= 200 && status < 300;

@@ -4,7 +4,7 @@
 import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError, isRetriable, type EndpointFailure } from '../errors.js';
 import { backoffDelay, type Backoff } from './backoff.js';
-import { neverReachedServer } from './endpoints.js';
+import { moveOn, neverReachedServer } from './endpoints.js';
 import { sleep } from './signals.js';
 
 /** The endpoints of one client and the one new calls start on (shared by every call). */
@@ -48,14 +48,14 @@ export async function withFailover<T>(
     } catch (error) {
       if (plan.signal.aborted) {
         // Out of time on this endpoint (a hung member): the next call starts on another one.
-        if (isDeadline(plan.signal.reason) && ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
+        if (isDeadline(plan.signal.reason)) moveOn(ring, index);
         throw plan.signal.reason;
       }
       const verdict = classify(error, attempt.sent);
       if (verdict === 'fatal') throw error;
       failures.delete(attempt.endpoint);
       failures.set(attempt.endpoint, error);
-      if (ring.current === index) ring.current = (index + 1) % ring.endpoints.length;
+      moveOn(ring, index);
       if (verdict === 'maybe-applied' && plan.safety === 'write') throw notRetried(error, attempt.endpoint, plan);
       if (tried.size < ring.endpoints.length) continue;
       const delay = backoffDelay(plan.backoff, round++);

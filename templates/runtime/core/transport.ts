@@ -4,6 +4,7 @@ import { isInvalidTokenError, type createTokenSource, type TokenSource } from '.
 import {
   fetchServerVersion,
   isOk,
+  moveOn,
   normalizeEndpoint,
   normalizeEndpoints,
   prefixForVersion,
@@ -98,7 +99,7 @@ class GatewayTransport implements Transport {
     this.liveness =
       tuning === false
         ? undefined
-        : layers.liveness?.((endpoint, signal) => this.probe(endpoint, signal), tuning, (endpoint) => this.hung(endpoint));
+        : layers.liveness?.((endpoint, signal) => this.probe(endpoint, signal), tuning, (endpoint) => this.endpointFailed(endpoint));
     this.tokens =
       layers.auth?.(options.auth, (endpoint, prefix, name, password) => this.authenticate(endpoint, prefix, name, password)) ??
       NO_TOKENS;
@@ -215,6 +216,15 @@ class GatewayTransport implements Transport {
     return undefined;
   }
 
+  get currentEndpoint(): string {
+    return this.ring.endpoints[this.ring.current] ?? '';
+  }
+
+  endpointFailed(endpoint: string): void {
+    moveOn(this.ring, this.ring.endpoints.indexOf(endpoint));
+    this.forgetVersion(endpoint);
+  }
+
   versionAt(endpoint: string): Promise<string> {
     return this.versionOf(normalizeEndpoint(endpoint));
   }
@@ -224,7 +234,7 @@ class GatewayTransport implements Transport {
   }
 
   async token(endpoint?: string, signal: AbortSignal = this.root.signal): Promise<string | undefined> {
-    const at = endpoint === undefined ? (this.endpoints[this.ring.current] ?? '') : normalizeEndpoint(endpoint);
+    const at = endpoint === undefined ? this.currentEndpoint : normalizeEndpoint(endpoint);
     return this.tokens.get(at, await this.resolvePrefix(at, signal), signal);
   }
 
@@ -265,12 +275,6 @@ class GatewayTransport implements Transport {
     await response.text();
   }
 
-  /** An endpoint stopped answering: new calls start on the next one, and its version is asked again later. */
-  private hung(endpoint: string): void {
-    const index = this.endpoints.indexOf(endpoint);
-    if (index >= 0 && this.ring.current === index) this.ring.current = (index + 1) % this.endpoints.length;
-    this.forgetVersion(endpoint);
-  }
 
   private observe(type: 'call' | 'stream' | 'authenticate', operation: string, endpoint: string, attempt: number): Observation {
     return this.layers.observe?.(this.options, type, operation, endpoint, attempt) ?? UNOBSERVED;
@@ -430,7 +434,7 @@ async function oneAttempt<T>(ring: EndpointRing, plan: FailoverPlan, run: (attem
     return await run(attempt);
   } catch (error) {
     if (plan.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
-    ring.current = (ring.current + 1) % ring.endpoints.length;
+    moveOn(ring, ring.endpoints.indexOf(attempt.endpoint));
     throw new EtcdConnectionError(`${plan.operation} failed on ${attempt.endpoint}`, [{ endpoint: attempt.endpoint, error }], plan.operation);
   }
 }

@@ -68,6 +68,12 @@ class NamespacedTransport implements Transport {
   get closed(): AbortSignal {
     return this.keyspace.root.closed;
   }
+  get currentEndpoint(): string {
+    return this.keyspace.root.currentEndpoint;
+  }
+  endpointFailed(endpoint: string): void {
+    this.keyspace.root.endpointFailed(endpoint);
+  }
   serverVersion(): Promise<string | undefined> {
     return this.keyspace.root.serverVersion();
   }

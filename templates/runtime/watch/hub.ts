@@ -22,7 +22,6 @@ export class WatchHub {
   private readonly keepalive: KeepaliveTuning;
   private readonly socketOptions: Record<string, unknown> | undefined;
   private readonly sockets = new Map<string, SocketEntry>();
-  private current = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -51,8 +50,7 @@ export class WatchHub {
 
   /** The endpoint the next watch opens on. */
   get currentEndpoint(): string {
-    const endpoints = this.transport.endpoints;
-    return endpoints[this.current % endpoints.length] ?? '';
+    return this.transport.currentEndpoint;
   }
 
   /** Aborted when the client closes. */
@@ -69,8 +67,7 @@ export class WatchHub {
     signal: AbortSignal,
     trailer: () => readonly Record<string, unknown>[] = () => [],
   ): Promise<WatchChannel> {
-    const endpoints = this.transport.endpoints;
-    const endpoint = endpoints[this.current % endpoints.length] ?? '';
+    const endpoint = this.transport.currentEndpoint;
     try {
       if (this.WebSocket !== undefined && (await this.websocketFits(endpoint, signal))) {
         const socket = await this.socketFor(endpoint, this.WebSocket, signal);
@@ -96,10 +93,9 @@ export class WatchHub {
     return this.transport.invalidateToken(channel.token);
   }
 
-  /** A connection to `endpoint` failed: new watches start on the next endpoint. */
+  /** A connection to `endpoint` failed: new watches (and calls) start on the next endpoint. */
   failed(endpoint: string): void {
-    const endpoints = this.transport.endpoints;
-    if (endpoints[this.current % endpoints.length] === endpoint) this.current = (this.current + 1) % endpoints.length;
+    this.transport.endpointFailed(endpoint);
   }
 
   /**
