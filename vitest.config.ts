@@ -1,4 +1,49 @@
-import { defineConfig } from 'vitest/config';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { matrixVersions } from './test/helpers/servers.js';
+
+/**
+ * The test files that talk to a real etcd (they start one through test/helpers/etcd.ts or its fixtures). They run
+ * once per server of the matrix (test/helpers/servers.ts; `ETCD_VERSIONS=3.5.30 npm test` for one); the rest once.
+ */
+const TALKS_TO_ETCD = /\b(describeEtcd|etcdAvailable|useEtcd|useCluster|startEtcd|startCluster)\(/;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const root = import.meta.dirname;
+const etcdFiles = testFiles(join(root, 'test'))
+  .filter((file) => TALKS_TO_ETCD.test(readFileSync(file, 'utf8')))
+  .map((file) => relative(root, file));
+
+/** The transport, resilience and watch suites again on the fetch engine (the browsers' and the `fetch` option's). */
+const FETCH_ENGINE = [
+  'test/runtime/transport.test.ts',
+  'test/resilience/**/*.test.ts',
+  'test/watch/{failover,cancel,resume,retry}.test.ts',
+  'test/transport/engines.test.ts',
+  'test/transport/tokens.test.ts',
+];
+
+const perServer = (version: string): TestProjectInlineConfiguration[] => [
+  // Everything that talks to etcd, with the client on its default engine (node:http in Node).
+  { extends: true, test: { name: `etcd-${version}`, include: etcdFiles, env: { ETCD_SERVER: version } } },
+  {
+    extends: true,
+    test: {
+      name: `fetch-engine-${version}`,
+      include: FETCH_ENGINE,
+      env: { ETCD_SERVER: version },
+      setupFiles: ['test/helpers/fetch-engine.setup.ts'],
+    },
+  },
+];
 
 export default defineConfig({
   test: {
@@ -8,17 +53,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      // Everything, with the client on its default engine (node:http in Node).
-      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'] } },
-      // The transport and resilience suites again, on the fetch engine (the browsers' and `fetch` option's).
-      {
-        extends: true,
-        test: {
-          name: 'fetch-engine',
-          include: ['test/runtime/transport.test.ts', 'test/resilience/**/*.test.ts', 'test/watch/{failover,cancel,resume,retry}.test.ts', 'test/transport/engines.test.ts', 'test/transport/tokens.test.ts'],
-          setupFiles: ['test/helpers/fetch-engine.setup.ts'],
-        },
-      },
+      // Everything that needs no server: once.
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...etcdFiles] } },
+      ...matrixVersions().flatMap(perServer),
     ],
   },
 });

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { main } from '../../generator/cli.js';
 import { compat, type CompatReport } from '../../generator/index.js';
 import { loadClient } from '../helpers/client.js';
-import { etcdAvailable, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { specDirOf, specsDir } from '../helpers/specs.js';
 
 type UnionModule = Awaited<ReturnType<typeof loadClient>> & {
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => etcd?.stop());
 
-describe.skipIf(!etcdAvailable())('compat --server', () => {
+describeEtcd('compat --server', () => {
   const subjects = (report: CompatReport, id: string) => report.changes.filter((c) => c.id === id).map((c) => c.operation ?? `${c.message}.${c.field}`);
 
   it('reads /version, falls back to the nearest same-minor specs and says so, and lists what the client cannot use', async () => {
@@ -108,7 +108,7 @@ describe.skipIf(!etcdAvailable())('compat --server', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('a client generated over etcd 3.4.45 and 3.6.14, on etcd 3.4.23', () => {
+describeEtcd('a client generated over etcd 3.4.45 and 3.6.14, on etcd 3.4.23', () => {
   let gen: UnionModule;
   let sent: string[];
   const recording: typeof fetch = (input, init) => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
 async function failure(call: Promise<unknown>): Promise<{ code: number; codeName: string; httpStatus: number | undefined; message: string }> {
@@ -19,7 +19,7 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; codeName
   return error as never;
 }
 
-describe.skipIf(!etcdAvailable())('the gateway error table', () => {
+describeEtcd('the gateway error table', () => {
   const fx = useEtcd();
   let etcd: EtcdServer;
   let gen: GeneratedModule;
@@ -92,7 +92,7 @@ describe.skipIf(!etcdAvailable())('the gateway error table', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('the gateway error table: auth', () => {
+describeEtcd('the gateway error table: auth', () => {
   const fx = useEtcd();
   let etcd: EtcdServer;
   let gen: GeneratedModule;
@@ -130,7 +130,7 @@ describe.skipIf(!etcdAvailable())('the gateway error table: auth', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('the gateway error table: no quorum', () => {
+describeEtcd('the gateway error table: no quorum', () => {
   let cluster: EtcdCluster;
   let gen: GeneratedModule;
   let survivor: EtcdServer;

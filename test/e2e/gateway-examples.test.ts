@@ -3,12 +3,12 @@
  * etcd, asserting decoded values: bytes as Uint8Array, int64 as bigint, omitted zero values filled back in.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
-describe.skipIf(!etcdAvailable())('the gateway guide, through the client', () => {
+describeEtcd('the gateway guide, through the client', () => {
   const fx = useEtcd();
   let client: Client;
   beforeAll(() => {
@@ -121,7 +121,7 @@ describe.skipIf(!etcdAvailable())('the gateway guide, through the client', () =>
   });
 });
 
-describe.skipIf(!etcdAvailable())('the auth flow of the guide', () => {
+describeEtcd('the auth flow of the guide', () => {
   const fx = useEtcd();
 
   it('root user, root role, grant, enable, authenticate, put with the token', async () => {

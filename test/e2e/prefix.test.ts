@@ -6,11 +6,11 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient } from '../helpers/client.js';
-import { etcdAvailable, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
-describe.skipIf(!etcdAvailable())('prefix selection against etcd 3.4', () => {
+describeEtcd('prefix selection against etcd 3.4', () => {
   let etcd: EtcdServer;
   beforeAll(async () => {
     etcd = await startEtcd();

@@ -1,7 +1,7 @@
 // client.iterate against a real etcd 3.4.23: 1,200 keys read 7 at a time while writers add, change and delete
 // keys under the same prefix; what comes out is exactly the range at the first page's revision, in key order.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { sleep, text } from './helpers.js';
 
@@ -28,7 +28,7 @@ function rangeSpy(): { fetch: typeof fetch; ranges: number; firstRevision: bigin
   return spy;
 }
 
-describe.skipIf(!etcdAvailable())('client.iterate on etcd 3.4.23', () => {
+describeEtcd('client.iterate on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   it(`reads ${KEYS} keys in pages of ${PAGE} at one revision while writers change the prefix`, async () => {

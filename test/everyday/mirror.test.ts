@@ -2,11 +2,11 @@
 // the range of its prefix through writes, that member's restart, and a compaction made while it was down (which
 // forces a relist); its change stream rebuilds the same map.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useCluster } from '../helpers/fixture.js';
 import { text, waitFor } from './helpers.js';
 
-describe.skipIf(!etcdAvailable())('client.mirror on a three-member etcd 3.4.23 cluster', () => {
+describeEtcd('client.mirror on a three-member etcd 3.4.23 cluster', () => {
   const fx = useCluster();
   const client = fx.client;
 

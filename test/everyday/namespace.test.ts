@@ -1,12 +1,12 @@
 // client.namespace against a real etcd 3.4.23: two namespaces and the raw client side by side, across kv, txn,
 // watch (POST and websocket), locks, elections and leases; "all keys" stays inside the namespace; namespaces nest.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { countingWebSocket } from '../watch/helpers.js';
 import { rawEntries, sleep, text, waitFor } from './helpers.js';
 
-describe.skipIf(!etcdAvailable())('client.namespace on etcd 3.4.23', () => {
+describeEtcd('client.namespace on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   it('keeps kv reads, writes and deletes inside the namespace, keys relative to it', async () => {

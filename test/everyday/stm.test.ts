@@ -1,7 +1,7 @@
 // client.stm against a real etcd 3.4.23: a bank whose total survives concurrent transfers from several clients
 // under every isolation level that promises it, and each level's guarantees shown one by one (Go's concurrency.STM).
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { text } from './helpers.js';
 
@@ -13,7 +13,7 @@ const ACCOUNTS = 5;
 const CLIENTS = 4;
 const TRANSFERS_EACH = 25;
 
-describe.skipIf(!etcdAvailable())('client.stm on etcd 3.4.23', () => {
+describeEtcd('client.stm on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   it.each(GUARDED)('keeps a bank total while %s transfers race between clients', async (isolation) => {

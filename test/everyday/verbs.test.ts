@@ -1,10 +1,10 @@
 // The everyday verbs, the txn builder and the typed answers against a real etcd 3.4.23.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { text } from './helpers.js';
 
-describe.skipIf(!etcdAvailable())('everyday verbs on etcd 3.4.23', () => {
+describeEtcd('everyday verbs on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   it('get, getText, getPrefix, put, delete and deletePrefix', async () => {

@@ -1,15 +1,7 @@
 // The etcd test harness itself, against real etcd servers.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  etcdAvailable,
-  etcdctl,
-  spawnEtcdctl,
-  startCluster,
-  startEtcd,
-  type EtcdCluster,
-  type EtcdServer,
-} from '../helpers/etcd.js';
+import { describeEtcd, etcdAvailable, etcdctl, spawnEtcdctl, startCluster, startEtcd, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
@@ -42,7 +34,8 @@ function processExists(pid: number): boolean {
 
 describe('etcdAvailable', () => {
   it('throws under CI when etcd is missing, instead of letting suites skip', async () => {
-    vi.stubEnv('ETCD_BIN', '/nonexistent/etcd');
+    vi.stubEnv('ETCD_BIN', '/nonexistent/etcd'); // the system server's binary
+    vi.stubEnv('ETCD_SERVERS_DIR', '/nonexistent'); // the fetched servers' cache
     vi.stubEnv('CI', 'true');
     vi.resetModules();
     try {
@@ -57,7 +50,7 @@ describe('etcdAvailable', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('startEtcd', () => {
+describeEtcd('startEtcd', () => {
   let etcd: EtcdServer;
   beforeAll(async () => {
     etcd = await startEtcd();
@@ -97,7 +90,7 @@ describe.skipIf(!etcdAvailable())('startEtcd', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('kill, restart, stop', () => {
+describeEtcd('kill, restart, stop', () => {
   let etcd: EtcdServer | undefined;
   afterAll(() => etcd?.stop());
 
@@ -172,7 +165,7 @@ describe.skipIf(!etcdAvailable())('kill, restart, stop', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('startCluster', () => {
+describeEtcd('startCluster', () => {
   let cluster: EtcdCluster;
   beforeAll(async () => {
     cluster = await startCluster(3);

@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { describe } from 'vitest';
+import { currentServer, installHint, serverBinaries, serverTag } from './servers.js';
 import type { ServerTls } from './tls.js';
 
 export interface StartEtcdOptions {
@@ -74,8 +76,8 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-export const ETCD_BIN = process.env['ETCD_BIN'] || '/usr/bin/etcd';
-export const ETCDCTL_BIN = process.env['ETCDCTL_BIN'] || '/usr/bin/etcdctl';
+/** The etcd and etcdctl of the server this worker tests (test/helpers/servers.ts). */
+const binaries = (): { etcd: string; etcdctl: string } => serverBinaries(currentServer());
 
 const DEFAULT_START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
@@ -88,17 +90,25 @@ const PORT_RETRIES = 3;
  * throws instead: CI must never skip the real-server suites silently.
  */
 export function etcdAvailable(): boolean {
+  const server = currentServer();
+  const { etcd } = serverBinaries(server);
   try {
-    accessSync(ETCD_BIN, constants.X_OK);
+    accessSync(etcd, constants.X_OK);
     return true;
   } catch {
     if (process.env['CI']) {
-      throw new Error(
-        `etcd is required under CI but ${ETCD_BIN} is not executable: apt-get install -y etcd-server, or set ETCD_BIN`,
-      );
+      throw new Error(`etcd ${server.version} is required under CI but ${etcd} is not executable: ${installHint(server)}`);
     }
     return false;
   }
+}
+
+/**
+ * `describe` for a block that talks to a real etcd: named with the server it runs on (`… [etcd 3.5.30]`), and skipped
+ * where that server is missing (never under CI, where etcdAvailable throws instead).
+ */
+export function describeEtcd(name: string, fn: () => void): void {
+  describe.skipIf(!etcdAvailable())(`${name}${serverTag()}`, fn);
 }
 
 /** Start one etcd member on free loopback ports and wait until it is healthy. */
@@ -163,7 +173,7 @@ export function etcdctl(
   const argv = [`--endpoints=${joinEndpoints(endpoint)}`, ...args];
   return new Promise((resolve, reject) => {
     execFile(
-      ETCDCTL_BIN,
+      binaries().etcdctl,
       argv,
       { env: etcdctlEnv(env), timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
@@ -189,7 +199,7 @@ export function spawnEtcdctl(
   endpoint: string | readonly string[],
   env?: NodeJS.ProcessEnv,
 ): EtcdctlProcess {
-  const child = spawn(ETCDCTL_BIN, [`--endpoints=${joinEndpoints(endpoint)}`, ...args], {
+  const child = spawn(binaries().etcdctl, [`--endpoints=${joinEndpoints(endpoint)}`, ...args], {
     env: etcdctlEnv(env),
     stdio: 'pipe',
   });
@@ -242,6 +252,7 @@ function createMember(
   sharedArgs: readonly string[],
 ): Member {
   const startTimeoutMs = startTimeout(opts);
+  const bin = binaries().etcd;
   const url = loopback(clientPort, opts.tls === undefined ? 'http' : 'https');
   const peerUrl = loopback(peerPort);
   const dataDir = mkdtempSync(join(tmpdir(), 'etcd-test-'));
@@ -283,8 +294,8 @@ function createMember(
     spawnProcess() {
       if (stopped) throw new Error(`etcd ${name} was stopped and its data dir removed; it cannot be restarted`);
       if (alive()) throw new Error(`etcd ${name} is already running (pid ${child?.pid})`);
-      log.push(`--- ${ETCD_BIN} ${args.join(' ')}`);
-      child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      log.push(`--- ${bin} ${args.join(' ')}`);
+      child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout?.setEncoding('utf8').on('data', log.writer());
       child.stderr?.setEncoding('utf8').on('data', log.writer());
       const current = child;

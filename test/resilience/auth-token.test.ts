@@ -1,7 +1,7 @@
 // Tokens that expire: etcd 3.4.23 with --auth-token-ttl 2. A client idle past the TTL keeps working, for unary
 // calls and for streams, by re-authenticating once on `invalid auth token` (concurrent calls share it).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -12,7 +12,7 @@ interface Exchange {
   status: number;
 }
 
-describe.skipIf(!etcdAvailable())('auth tokens expiring after 2 s (etcd 3.4.23)', () => {
+describeEtcd('auth tokens expiring after 2 s (etcd 3.4.23)', () => {
   const fx = useEtcd({ authTokenTtl: 2 });
   const log: Exchange[] = [];
   let client: Client;

@@ -1,7 +1,7 @@
 // Failover on a real three-member etcd 3.4.23 cluster: the leader SIGKILLed under load, a stopped member listed
 // first, a lease kept alive across the kill, and the fail-fast options once quorum is gone.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { useCluster } from '../helpers/fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,7 +14,7 @@ async function until(condition: () => boolean, what: string, ms: number): Promis
   }
 }
 
-describe.skipIf(!etcdAvailable())('a three-member etcd 3.4.23 cluster', () => {
+describeEtcd('a three-member etcd 3.4.23 cluster', () => {
   const fx = useCluster();
   let killed: EtcdServer;
   const client = fx.client;

@@ -1,7 +1,7 @@
 // client.leaderElection against a real etcd 3.4.23: one leader at a time, observe sees every change, resign
 // hands over to the next candidate, and a lost lease ends leadership.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,7 +14,7 @@ async function waitFor(condition: () => boolean, what: string, ms = 5_000): Prom
   }
 }
 
-describe.skipIf(!etcdAvailable())('leaderElection on etcd 3.4.23', () => {
+describeEtcd('leaderElection on etcd 3.4.23', () => {
   const fx = useEtcd();
   const client = (): Client => fx.newClient();
 

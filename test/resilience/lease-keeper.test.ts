@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/specs.js';
 
@@ -15,7 +15,7 @@ function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending
   return Promise.race([promise, sleep(ms).then(() => 'pending' as const)]);
 }
 
-describe.skipIf(!etcdAvailable())('leaseKeeper on etcd 3.4.23', () => {
+describeEtcd('leaseKeeper on etcd 3.4.23', () => {
   const fx = useEtcd();
   const client = (): Client => fx.newClient();
 

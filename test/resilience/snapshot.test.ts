@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/specs.js';
 import {
@@ -81,7 +81,7 @@ describe('snapshot checksum (fake chunk streams)', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('saveSnapshot of a ~100 MB database on etcd 3.4.23', () => {
+describeEtcd('saveSnapshot of a ~100 MB database on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   it('writes it with memory far below its size, and etcd’s checksum verified', async () => {

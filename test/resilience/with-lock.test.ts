@@ -2,12 +2,12 @@
 // v3lock/concurrency.Mutex keys), release on throw and abort, and the signal when the lease is lost.
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable, spawnEtcdctl } from '../helpers/etcd.js';
+import { describeEtcd, spawnEtcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.skipIf(!etcdAvailable())('withLock on etcd 3.4.23', () => {
+describeEtcd('withLock on etcd 3.4.23', () => {
   const fx = useEtcd();
   const client = (): Client => fx.newClient();
 

@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clusterLayers } from '../../templates/runtime/core/layers.js';
 import { createTransport, type ClientOptions, type OperationDescriptor, type Transport } from '../../templates/runtime/core/transport.js';
-import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 
 const RANGE: OperationDescriptor = { name: 'kv.range', route: '/kv/range', safety: 'read' };
@@ -18,7 +18,7 @@ const SNAPSHOT: OperationDescriptor = { name: 'maintenance.snapshot', route: '/m
 const PASSWORD = 'secret';
 const key = btoa('auth/k');
 
-describe.skipIf(!etcdAvailable())('authentication against etcd 3.4 with auth enabled', () => {
+describeEtcd('authentication against etcd 3.4 with auth enabled', () => {
   const fx = useEtcd();
   let log: string[] = [];
   const transports: Transport[] = [];

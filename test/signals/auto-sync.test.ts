@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../generated/index.js';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, startCluster, type EtcdCluster } from '../helpers/etcd.js';
+import { describeEtcd, startCluster, type EtcdCluster } from '../helpers/etcd.js';
 import { eventually, sleep } from '../watch/helpers.js';
 
 describe('autoSyncIntervalMs and observe checks', () => {
@@ -29,7 +29,7 @@ describe('autoSyncIntervalMs and observe checks', () => {
   });
 });
 
-describe.skipIf(!etcdAvailable())('autoSyncIntervalMs on a three-member cluster', () => {
+describeEtcd('autoSyncIntervalMs on a three-member cluster', () => {
   let cluster: EtcdCluster;
   let gen: GeneratedModule;
   beforeAll(async () => {

@@ -2,11 +2,11 @@
 // the leader resigns or loses its lease with nobody waiting, and a proclaim() during a pending campaign is
 // queued: proclaimed once the campaign is won, before campaign() resolves.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, sleep, within } from '../watch/helpers.js';
 
-describe.skipIf(!etcdAvailable())('election status on etcd 3.4.23', () => {
+describeEtcd('election status on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   /** Observes `name` from a client of its own; `seen` holds each report ('-' for no leader). */

@@ -4,7 +4,7 @@
 // the client is given (the request really reaches etcd, the answer is replaced by a reset): no etcd here can
 // reset a connection after applying a write on demand.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { sleep } from '../watch/helpers.js';
 
@@ -23,7 +23,7 @@ function resettingFetch(count: number): { fetch: typeof fetch; resets: () => num
   return { fetch: wrapped, resets: () => resets };
 }
 
-describe.skipIf(!etcdAvailable())('idempotent writes (CallOptions.idempotent)', () => {
+describeEtcd('idempotent writes (CallOptions.idempotent)', () => {
   const fx = useEtcd();
 
   it('by default, a write that may have reached the server is not sent again', async () => {

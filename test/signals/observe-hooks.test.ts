@@ -2,7 +2,7 @@
 // authentication is reported once, with its operation, endpoint, attempt, duration and outcome.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../generated/index.js';
-import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, within } from '../watch/helpers.js';
 
@@ -13,7 +13,7 @@ function recorder() {
   return { events, observe: (event: ClientEvent) => void events.push(event), of: (type: string) => events.filter((e) => e.type === type) };
 }
 
-describe.skipIf(!etcdAvailable())('ClientOptions.observe', () => {
+describeEtcd('ClientOptions.observe', () => {
   const fx = useEtcd();
 
   it('reports a call with its endpoint, attempt, duration and outcome', async () => {
@@ -64,7 +64,7 @@ describe.skipIf(!etcdAvailable())('ClientOptions.observe', () => {
   }, 30_000);
 });
 
-describe.skipIf(!etcdAvailable())('ClientOptions.observe with auth', () => {
+describeEtcd('ClientOptions.observe with auth', () => {
   const fx = useEtcd({ authTokenTtl: 2 });
   beforeAll(async () => {
     await etcdctl(['user', 'add', 'root:pw', '--interactive=false'], fx.etcd.url);

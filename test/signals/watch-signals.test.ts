@@ -3,13 +3,13 @@
 // watch's stream without losing or repeating an event, and `status` reports a member that is gone and back
 // while the iteration goes on.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, text, within, WATCH_TRANSPORTS } from '../watch/helpers.js';
 
 const TRIES = 200;
 
-describe.skipIf(!etcdAvailable())('watch signals', () => {
+describeEtcd('watch signals', () => {
   const fx = useEtcd();
 
   describe.each(WATCH_TRANSPORTS)('over $name', (transport) => {

@@ -3,14 +3,14 @@
 // without a deadline included; the watch resumes with every event once, in revision order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 import { makePki, type Pki } from '../helpers/tls.js';
 import { eventually, sleep, text, within } from '../watch/helpers.js';
 
 type Client = ReturnType<GeneratedModule['createClient']>;
 const KEYS = 40;
 
-describe.skipIf(!etcdAvailable())('a three-member mTLS cluster with a member killed or hung', () => {
+describeEtcd('a three-member mTLS cluster with a member killed or hung', () => {
   let cluster: EtcdCluster;
   let gen: GeneratedModule;
   let pki: Pki;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../../templates/runtime/core/engines/node.js';
 import { EtcdError } from '../../templates/runtime/errors.js';
 import type { HttpEngine, HttpRequest, TlsOptions } from '../../templates/runtime/types.js';
-import { etcdAvailable, etcdctl, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { makePki, type Pki } from '../helpers/tls.js';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -27,7 +27,7 @@ async function json(e: HttpEngine, request: HttpRequest): Promise<Record<string,
   return JSON.parse(text) as Record<string, any>;
 }
 
-describe.skipIf(!etcdAvailable())('Node engine over mTLS (real etcd)', () => {
+describeEtcd('Node engine over mTLS (real etcd)', () => {
   let pki: Pki;
   let etcd: EtcdServer;
   beforeAll(async () => {

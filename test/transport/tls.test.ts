@@ -4,12 +4,12 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, etcdctl, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { makePki, type Pki } from '../helpers/tls.js';
 
 type Client = ReturnType<GeneratedModule['createClient']>;
 
-describe.skipIf(!etcdAvailable())('the client over mutual TLS (real etcd, --client-cert-auth)', () => {
+describeEtcd('the client over mutual TLS (real etcd, --client-cert-auth)', () => {
   let etcd: EtcdServer;
   let gen: GeneratedModule;
   let pki: Pki;

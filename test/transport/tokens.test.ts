@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clusterLayers } from '../../templates/runtime/core/layers.js';
 import { createTransport } from '../../templates/runtime/core/transport.js';
 import type { OperationDescriptor, Transport } from '../../templates/runtime/types.js';
-import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { sendGrpcError, sendJson, startFakeGateway, type FakeGateway, type Route } from '../runtime/fake-gateway.js';
 
@@ -89,7 +89,7 @@ function jwtKeys(): string {
   return `--auth-token=jwt,pub-key=${join(dir, 'pub.pem')},priv-key=${join(dir, 'priv.pem')},sign-method=RS256,ttl=10m`;
 }
 
-describe.skipIf(!etcdAvailable())('JWT tokens after a user change: "revision of auth store is old" (real etcd)', () => {
+describeEtcd('JWT tokens after a user change: "revision of auth store is old" (real etcd)', () => {
   const fx = useEtcd({ extraArgs: [jwtKeys()] });
   const root = ['--user=root:pw'];
   let users = 0;

@@ -3,13 +3,13 @@
 // permission denied is final, and the websocket (which cannot carry a token to 3.4) is not used.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdError, type Event } from '../../generated/index.js';
-import { etcdAvailable, etcdctl } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
 
 const ROOT = ['--user', 'root:rootpw'];
 
-describe.skipIf(!etcdAvailable())('watchEvents under auth (--auth-token-ttl 2)', () => {
+describeEtcd('watchEvents under auth (--auth-token-ttl 2)', () => {
   const fx = useEtcd({ authTokenTtl: 2 });
   const put = (key: string, value: string): Promise<string> => etcdctl([...ROOT, 'put', key, value], fx.etcd.url);
   const watchers = () => metric(fx.etcd.url, 'etcd_debugging_mvcc_watcher_total');

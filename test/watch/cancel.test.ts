@@ -1,14 +1,14 @@
 // Stopping a watch cancels it on the server (a real etcd 3.4.23, observed through its own watcher gauges): on a
 // shared websocket the other watches keep working; a POST watch closes its connection.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
 
 const WATCHERS = 'etcd_debugging_mvcc_watcher_total';
 const STREAMS = 'etcd_debugging_mvcc_watch_stream_total';
 
-describe.skipIf(!etcdAvailable())('stopping a watch cancels it on the server', () => {
+describeEtcd('stopping a watch cancels it on the server', () => {
   const fx = useEtcd();
   const gauge = (name: string) => () => metric(fx.etcd.url, name);
 

@@ -3,12 +3,12 @@
 // every event once, in revision order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
-import { etcdAvailable, startCluster, type EtcdCluster } from '../helpers/etcd.js';
+import { describeEtcd, startCluster, type EtcdCluster } from '../helpers/etcd.js';
 import { eventually, sleep, text, within, WATCH_TRANSPORTS, type WatchTransport } from './helpers.js';
 
 const KEYS = 60;
 
-describe.skipIf(!etcdAvailable())('watchEvents fails over between the members of a cluster', () => {
+describeEtcd('watchEvents fails over between the members of a cluster', () => {
   let cluster: EtcdCluster;
   let gen: GeneratedModule;
   beforeAll(async () => {

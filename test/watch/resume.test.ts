@@ -1,7 +1,7 @@
 // The watch that never loses an event, against a real etcd 3.4.23 that is SIGKILLed (and, once, stopped
 // gracefully, which ends streams with an error chunk) under load: every event exactly once, in revision order.
 import { describe, expect, it } from 'vitest';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
 
@@ -23,7 +23,7 @@ async function createOnce(client: Client, key: string): Promise<void> {
   }
 }
 
-describe.skipIf(!etcdAvailable())('watchEvents resumes after drops without losing or repeating an event', () => {
+describeEtcd('watchEvents resumes after drops without losing or repeating an event', () => {
   const fx = useEtcd();
 
   it.each(WATCH_TRANSPORTS)(

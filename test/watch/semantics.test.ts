@@ -3,7 +3,7 @@
 // and the options (prevKv, filters, a byte-key range) reach the server.
 import { describe, expect, it } from 'vitest';
 import { WatchCompactedError, type Event } from '../../generated/index.js';
-import { etcdAvailable } from '../helpers/etcd.js';
+import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { text, within, WATCH_TRANSPORTS } from './helpers.js';
 
@@ -18,7 +18,7 @@ async function take(events: AsyncIterable<Event>, n: number): Promise<Event[]> {
   return out;
 }
 
-describe.skipIf(!etcdAvailable())('watchEvents semantics on etcd 3.4.23', () => {
+describeEtcd('watchEvents semantics on etcd 3.4.23', () => {
   const fx = useEtcd();
 
   describe.each(WATCH_TRANSPORTS)('over $name', (transport) => {
