@@ -114,7 +114,7 @@ export const RUNTIME_MODULES = {
     index: [{ values: ['EtcdIgnoredFieldError'], types: ['VersionedClientOptions', 'VersionTable'], feature: 'multi-version' }],
   },
   election: {
-    file: 'helpers/election.ts',
+    file: 'helpers/election/election.ts',
     index: [
       { types: ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], services: ['election', 'lease', 'kv', 'watch'] },
     ],
@@ -129,9 +129,9 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
-  electionObserve: { file: 'helpers/election-observe.ts' },
+  electionObserve: { file: 'helpers/election/observe.ts' },
   iterate: {
-    file: 'helpers/iterate.ts',
+    file: 'helpers/iterate/iterate.ts',
     index: [{ values: ['createIterate'], types: ['IterateOptions'], services: ['kv'] }],
     helpers: [
       {
@@ -144,9 +144,9 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
-  kvApi: { file: 'helpers/kv-api.ts' },
+  kvApi: { file: 'helpers/kv/api.ts' },
   kvVerbs: {
-    file: 'helpers/kv-verbs.ts',
+    file: 'helpers/kv/verbs.ts',
     index: [{ types: ['CallControl', 'PrefixReadOptions', 'PutOptions', 'ReadOptions'], services: ['kv'] }],
     helpers: [
       verb('get', 'createGet', 'Get', 'The value of `key`, or undefined when it does not exist.'),
@@ -159,7 +159,7 @@ export const RUNTIME_MODULES = {
     ],
   },
   leaseKeeper: {
-    file: 'helpers/lease-keeper.ts',
+    file: 'helpers/lease/keeper.ts',
     index: [{ values: ['LeaseLostError'], types: ['LeaseKeeper', 'LeaseKeeperOptions'], services: ['lease'] }],
     helpers: [
       {
@@ -172,7 +172,7 @@ export const RUNTIME_MODULES = {
     ],
   },
   mirror: {
-    file: 'helpers/mirror.ts',
+    file: 'helpers/mirror/mirror.ts',
     index: [{ values: ['createMirror'], types: ['Mirror', 'MirrorChange', 'MirrorOptions'], services: ['kv', 'watch'] }],
     helpers: [
       {
@@ -187,11 +187,11 @@ export const RUNTIME_MODULES = {
     ],
   },
   // Every client has `namespace(prefix)`.
-  namespace: { file: 'helpers/namespace.ts', index: [{ values: ['namespaceTransport'] }] },
-  readAhead: { file: 'helpers/read-ahead.ts' },
-  sha256: { file: 'helpers/sha256.ts' },
+  namespace: { file: 'helpers/namespace/namespace.ts', index: [{ values: ['namespaceTransport'] }] },
+  readAhead: { file: 'helpers/snapshot/read-ahead.ts' },
+  sha256: { file: 'helpers/snapshot/sha256.ts' },
   snapshot: {
-    file: 'helpers/snapshot.ts',
+    file: 'helpers/snapshot/snapshot.ts',
     index: [
       { values: ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot'], types: ['SnapshotSink', 'SnapshotSummary'], services: ['maintenance'] },
     ],
@@ -213,7 +213,7 @@ export const RUNTIME_MODULES = {
     ],
   },
   stm: {
-    file: 'helpers/stm.ts',
+    file: 'helpers/stm/stm.ts',
     index: [{ values: ['StmConflictError', 'createStm'], types: ['StmIsolation', 'StmOptions', 'StmTx'], services: ['kv'] }],
     helpers: [
       {
@@ -226,7 +226,7 @@ export const RUNTIME_MODULES = {
     ],
   },
   txnBuilder: {
-    file: 'helpers/txn-builder.ts',
+    file: 'helpers/kv/txn-builder.ts',
     index: [
       {
         values: ['Cmp', 'Op', 'createTxn'],
@@ -246,7 +246,7 @@ export const RUNTIME_MODULES = {
     ],
   },
   withLock: {
-    file: 'helpers/with-lock.ts',
+    file: 'helpers/lock/with-lock.ts',
     index: [{ types: ['HeldLock', 'WithLockOptions'], services: ['lease', 'lock'] }],
     helpers: [
       {
@@ -290,7 +290,7 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
-  watchProgress: { file: 'watch/progress.ts' },
+  watchProgress: { file: 'watch/resume.ts' },
   watchRequest: { file: 'watch/request.ts' },
   watchRetry: { file: 'watch/retry.ts' },
   watchRun: { file: 'watch/run.ts' },

@@ -118,7 +118,7 @@ describe('--services', () => {
     for (const word of ['startLeaseKeeper', 'createLeaderElectionFactory', 'createWithLock', 'WatchHub', 'WatchSocket', 'LeaseLostError', 'SnapshotChecksumError', 'createSha256']) expect(kvRuntime, word).not.toContain(word);
     expect(runtimeOf('kvOnly')).toEqual(expect.arrayContaining(['runtime/core/transport.ts', 'runtime/errors.ts', 'runtime/wire/bytes.ts']));
     // kv, watch, lease: the watch room and the lease keeper, not the lock, election or snapshot helpers
-    expect(runtimeOf('services')).toEqual(expect.arrayContaining(['runtime/watch/index.ts', 'runtime/helpers/lease-keeper.ts']));
+    expect(runtimeOf('services')).toEqual(expect.arrayContaining(['runtime/watch/index.ts', 'runtime/helpers/lease/keeper.ts']));
     expect(runtimeOf('services').filter((p) => /with-lock|election|snapshot|sha256/.test(p))).toEqual([]);
     expect(runtimeOf('full').length).toBeGreaterThan(runtimeOf('services').length);
   });

@@ -10,7 +10,7 @@ import {
   parseCancelReason,
   splitByRevision,
   type WatchResponseShape,
-} from '../../templates/runtime/watch/progress.js';
+} from '../../templates/runtime/watch/resume.js';
 
 interface TestEvent {
   readonly kv: { readonly key: string; readonly modRevision: bigint };

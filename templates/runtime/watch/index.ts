@@ -7,7 +7,7 @@ import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
 import type { Transport } from '../types.js';
 import { closedByClient } from './channel.js';
 import { WatchHub } from './hub.js';
-import type { WatchResponseShape } from './progress.js';
+import type { WatchResponseShape } from './resume.js';
 import { watchTarget, type EncodeWatchRequest, type WatchEventsOptions } from './request.js';
 import type { WatchRetryOptions } from './retry.js';
 import { WatchRun, type EventOf, type WatchStatus } from './run.js';

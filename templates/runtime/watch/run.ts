@@ -11,7 +11,7 @@ import {
   interpretResponse,
   splitByRevision,
   type WatchResponseShape,
-} from './progress.js';
+} from './resume.js';
 import { createRequest, type EncodeWatchRequest, type WatchTarget } from './request.js';
 import { classifyFailure, WatchRetry, type WatchRetryOptions } from './retry.js';
 
