@@ -84,6 +84,7 @@ export const RUNTIME_MODULES = {
   autoSync: { file: 'core/auto-sync.ts' },
   backoff: { file: 'core/backoff.ts' },
   endpoints: { file: 'core/endpoints.ts' },
+  etcdVersion: { file: 'core/etcd-version.ts' },
   chooseEngine: { file: 'core/engines/choose.ts' },
   fetchEngine: { file: 'core/engines/fetch.ts' },
   nodeEngine: { file: 'core/engines/node.ts' },
@@ -294,7 +295,7 @@ export const RUNTIME_MODULES = {
   watchRequest: { file: 'watch/request.ts' },
   watchRetry: { file: 'watch/retry.ts' },
   watchRun: { file: 'watch/run.ts' },
-  watchSocket: { file: 'watch/socket.ts' },
+  watchTypes: { file: 'watch/types.ts' },
   websocket: { file: 'watch/websocket.ts' },
   bytes: {
     file: 'wire/bytes.ts',
@@ -308,6 +309,7 @@ export const RUNTIME_MODULES = {
     file: 'wire/int64.ts',
     index: [{ types: ['Int64Input'] }],
   },
+  errorBody: { file: 'wire/error-body.ts' },
   ndjson: { file: 'wire/ndjson.ts' },
 } as const satisfies Record<string, RuntimeModule>;
 

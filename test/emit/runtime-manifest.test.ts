@@ -63,7 +63,7 @@ describe('the runtime manifest', () => {
       }
     }
     expect(runtimeClosure([{ text: "import { createWatchEvents } from './runtime/watch/index.js';" }], sources)).toEqual(
-      expect.arrayContaining(['watch/index.ts', 'watch/hub.ts', 'watch/socket.ts', 'watch/request.ts', 'core/backoff.ts']),
+      expect.arrayContaining(['watch/index.ts', 'watch/hub.ts', 'watch/websocket.ts', 'watch/request.ts', 'core/backoff.ts']),
     );
   });
 });

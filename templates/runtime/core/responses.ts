@@ -1,6 +1,7 @@
 // Reading gateway responses: JSON bodies, error bodies (with a hint when the route or prefix is not served),
 // stream messages, and the gRPC timeout header.
-import { EtcdDecodeError, etcdErrorFor, type EtcdError, parseErrorBody, parseErrorObject } from '../errors.js';
+import { EtcdDecodeError, etcdErrorFor, type EtcdError } from '../errors.js';
+import { parseErrorBody, parseErrorObject } from '../wire/error-body.js';
 import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
 
 /** The response's JSON object; an empty body is `{}`. */

@@ -2,24 +2,8 @@
 // responses back together, grouping events by revision, and what each response (or cancel) means.
 import { GrpcCode, grpcCodeOfGoName } from '../codes.js';
 import { EtcdError, WatchCompactedError, etcdErrorFor } from '../errors.js';
+import type { WatchEventShape, WatchResponseShape } from './types.js';
 
-/** The decoded fields the runtime reads; the generated Event and WatchResponse types have them. */
-export interface WatchEventShape {
-  readonly kv?: { readonly modRevision: bigint | string } | undefined;
-}
-
-export interface WatchResponseShape<E extends WatchEventShape = WatchEventShape> {
-  readonly header?: { readonly revision: bigint | string } | undefined;
-  readonly watchId: bigint | string;
-  readonly created: boolean;
-  readonly canceled: boolean;
-  readonly compactRevision: bigint | string;
-  /** Absent from specs before etcd 3.2 (and from their servers' answers). */
-  readonly cancelReason?: string;
-  /** Absent from specs before etcd 3.4 (and from their servers' answers). */
-  readonly fragment?: boolean;
-  readonly events: readonly E[];
-}
 
 /**
  * Where a watch resumes: one past the last delivered event's mod_revision, or one past the revision of the last

@@ -9,8 +9,7 @@ import { backoffDelay, retryRetriable, type Backoff } from '../../core/backoff.j
 import { createScope, sleep } from '../../core/signals.js';
 import type { CallOptions } from '../../types.js';
 import { createWatchEvents } from '../../watch/index.js';
-import type { WatchResponseShape } from '../../watch/resume.js';
-import type { EncodeWatchRequest } from '../../watch/request.js';
+import type { EncodeWatchRequest, WatchResponseShape } from '../../watch/types.js';
 import { observeLeaders, toLeader, type ElectionKvApi, type ElectionLeader, type ObserveDeps } from './observe.js';
 
 export type { ElectionLeader } from './observe.js';

@@ -7,7 +7,7 @@ import type { BytesInput } from '../../wire/codec.js';
 import { WatchCompactedError, isRetriable } from '../../errors.js';
 import { createScope, sleep } from '../../core/signals.js';
 import { createWatchEvents, type WatchEventsDeps } from '../../watch/index.js';
-import type { WatchResponseShape } from '../../watch/resume.js';
+import type { WatchResponseShape } from '../../watch/types.js';
 import { iterateRange } from '../iterate/iterate.js';
 import type { KeyValueShape, KvHelperApi } from '../kv/api.js';
 
