@@ -80,11 +80,13 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  attempt: { file: 'core/attempt.ts' },
   auth: { file: 'core/auth.ts' },
   autoSync: { file: 'core/auto-sync.ts' },
   backoff: { file: 'core/backoff.ts' },
   endpoints: { file: 'core/endpoints.ts' },
   etcdVersion: { file: 'core/etcd-version.ts' },
+  checkOptions: { file: 'core/check-options.ts' },
   chooseEngine: { file: 'core/engines/choose.ts' },
   fetchEngine: { file: 'core/engines/fetch.ts' },
   nodeEngine: { file: 'core/engines/node.ts' },
@@ -102,6 +104,7 @@ export const RUNTIME_MODULES = {
   liveness: { file: 'core/liveness.ts' },
   observe: { file: 'core/observe.ts' },
   responses: { file: 'core/responses.ts' },
+  ring: { file: 'core/ring.ts' },
   routeCheck: { file: 'core/route-check.ts', index: [{ values: ['EtcdMisroutedError'] }] },
   signals: { file: 'core/signals.ts' },
   transport: {
@@ -109,7 +112,9 @@ export const RUNTIME_MODULES = {
     // With the exported create<Service>Service factories: a client of only the services a bundle uses.
     index: [{ values: ['createTransport'], types: ['TransportLayers'] }],
   },
+  tokenRetry: { file: 'core/token-retry.ts' },
   txn: { file: 'core/txn.ts' },
+  versionCache: { file: 'core/version-cache.ts' },
   versionGuard: {
     file: 'core/version-guard.ts',
     index: [{ values: ['EtcdIgnoredFieldError'], types: ['VersionedClientOptions', 'VersionTable'], feature: 'multi-version' }],

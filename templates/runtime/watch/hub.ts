@@ -19,10 +19,10 @@ interface SocketEntry {
 
 /** The hub of `transport`'s watches (watch/index.ts keeps one per transport). */
 export function createWatchHub(transport: Transport, encode: EncodeWatchRequest): WatchOpener {
-  return new WatchHub(transport, encode);
+  return new Hub(transport, encode);
 }
 
-class WatchHub implements WatchOpener {
+class Hub implements WatchOpener {
   private readonly WebSocket: WebSocketConstructor | undefined;
   private readonly keepalive: KeepaliveTuning;
   private readonly socketOptions: Record<string, unknown> | undefined;
