@@ -1,6 +1,6 @@
 // What `watchEvents` is asked for, checked once, and the create request built from it for each (re)start, in the
 // generated models' names: the generated encodeWatchRequest (a dependency of the helper) writes the wire form.
-import { prefixRangeEnd } from '../wire/bytes.js';
+import { rangeEndOf } from '../wire/range.js';
 import { encodeInt64, type Int64Input } from '../wire/int64.js';
 import type { EncodeWatchRequest, WatchCreateShape, WatchEventsOptions, WatchFilter, WatchRequestShape } from './types.js';
 
@@ -22,10 +22,7 @@ export function watchTarget(options: WatchEventsOptions): WatchTarget {
   const { key, rangeEnd, prefix } = options;
   checkBytes(key, 'key');
   if (rangeEnd !== undefined) checkBytes(rangeEnd, 'rangeEnd');
-  if (prefix === true && rangeEnd !== undefined) {
-    throw new TypeError('watchEvents: give either prefix or rangeEnd, not both');
-  }
-  const end = prefix === true ? prefixRangeEnd(key) : rangeEnd;
+  const end = rangeEndOf('watchEvents', key, { prefix, rangeEnd });
   if (byteLength(key) === 0 && (end === undefined || byteLength(end) === 0)) {
     throw new TypeError("watchEvents: key is empty: give a key, or rangeEnd '\\0' to watch every key");
   }

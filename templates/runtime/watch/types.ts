@@ -2,6 +2,7 @@
 // and writes, and the interfaces between its files (a channel, the opener a run creates its watch through). Types
 // only: every file of watch/ may import it, and it imports none of them.
 import type { Int64Input } from '../wire/int64.js';
+import type { KeyRangeOptions } from '../wire/range.js';
 
 /**
  * Where a watch stands: `connecting` until the server first created it, `connected` while it is created on a
@@ -17,13 +18,7 @@ export type EventOf<R extends WatchResponseShape> = R['events'][number];
 
 export type WatchFilter = 'NOPUT' | 'NODELETE';
 
-export interface WatchEventsOptions {
-  /** The key, or the first key of the range; text (UTF-8) or bytes. */
-  key: string | Uint8Array;
-  /** The end of the range [key, rangeEnd); `'\0'` means every key from `key` on. */
-  rangeEnd?: string | Uint8Array | undefined;
-  /** Watch every key starting with `key` (computes rangeEnd; do not give both). */
-  prefix?: boolean | undefined;
+export interface WatchEventsOptions extends KeyRangeOptions {
   /** The first revision to deliver (inclusive); default: changes after now. */
   startRevision?: Int64Input | undefined;
   /** Deliver each event's previous key-value too. */

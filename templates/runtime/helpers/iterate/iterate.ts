@@ -1,19 +1,13 @@
 // client.iterate({ key, prefix | rangeEnd, pageSize }): a large range read page by page in key order, every page at
 // the first page's revision, so the result is the range exactly as it was then while others keep writing, and
 // memory holds one page at a time. A compaction past that revision mid-way throws EtcdCompactedError.
-import { prefixRangeEnd } from '../../wire/bytes.js';
+import { rangeEndOf, type KeyRangeOptions } from '../../wire/range.js';
 import type { BytesInput } from '../../wire/codec.js';
 import type { Int64Input } from '../../wire/int64.js';
 import { joinBytes } from '../../core/keyspace.js';
 import { callOptions, headerRevision, type KeyValueShape, type KvApi, type KvHelperApi, type RangeRequestShape } from '../kv/api.js';
 
-export interface IterateOptions {
-  /** The key, or the first key of the range. */
-  key: BytesInput;
-  /** Every key starting with `key` (do not give rangeEnd as well). */
-  prefix?: boolean | undefined;
-  /** The end of the range [key, rangeEnd); `'\0'` means every key from `key` on. */
-  rangeEnd?: BytesInput | undefined;
+export interface IterateOptions extends KeyRangeOptions {
   /** Keys per request (default 500). */
   pageSize?: number | undefined;
   /** Read the range as it was at this revision (default: the revision of the first page). */
@@ -66,10 +60,10 @@ function checkIterate(options: IterateOptions): { key: BytesInput; rangeEnd: Byt
   if (typeof options !== 'object' || options === null) throw new TypeError('iterate: options must be an object');
   const { key, prefix, rangeEnd } = options;
   if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new TypeError('iterate: key must be a string or a Uint8Array');
-  if (prefix === true && rangeEnd !== undefined) throw new TypeError('iterate: give either prefix or rangeEnd, not both');
+  const end = rangeEndOf('iterate', key, { prefix, rangeEnd });
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isSafeInteger(pageSize) || pageSize <= 0) {
     throw new RangeError(`iterate: pageSize must be a positive whole number, got ${String(pageSize)}`);
   }
-  return { key, rangeEnd: prefix === true ? prefixRangeEnd(key) : rangeEnd, pageSize };
+  return { key, rangeEnd: end, pageSize };
 }

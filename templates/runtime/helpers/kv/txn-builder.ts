@@ -8,7 +8,7 @@
 //     .then(Op.put('config/x', 'v2'), Op.delete('config/old'))
 //     .else(Op.get('config/x'))
 //     .commit();
-import { prefixRangeEnd } from '../../wire/bytes.js';
+import { rangeEndOf, type RangeOptions } from '../../wire/range.js';
 import type { BytesInput } from '../../wire/codec.js';
 import type { Int64Input } from '../../wire/int64.js';
 import type { CallOptions } from '../../types.js';
@@ -34,10 +34,7 @@ export type TxnCompare =
   | { readonly target: 'value'; readonly key: BytesInput; readonly operator: CompareOperator; readonly value: BytesInput }
   | { readonly target: NumericTarget; readonly key: BytesInput; readonly operator: CompareOperator; readonly value: Int64Input };
 
-export interface GetOpOptions {
-  /** Every key starting with the key. */
-  prefix?: boolean | undefined;
-  rangeEnd?: BytesInput | undefined;
+export interface GetOpOptions extends RangeOptions {
   limit?: Int64Input | undefined;
   revision?: Int64Input | undefined;
   keysOnly?: boolean | undefined;
@@ -49,9 +46,7 @@ export interface PutOpOptions {
   prevKv?: boolean | undefined;
 }
 
-export interface DeleteOpOptions {
-  prefix?: boolean | undefined;
-  rangeEnd?: BytesInput | undefined;
+export interface DeleteOpOptions extends RangeOptions {
   prevKv?: boolean | undefined;
 }
 
@@ -195,10 +190,9 @@ function compareShape(compare: TxnCompare): CompareShape {
   return { key: compare.key, target, result: RESULTS[compare.operator], [field]: compare.value };
 }
 
-function rangeEnd(key: BytesInput, options: { prefix?: boolean | undefined; rangeEnd?: BytesInput | undefined }): { rangeEnd?: BytesInput } {
-  if (options.prefix === true && options.rangeEnd !== undefined) throw new TypeError('txn: give either prefix or rangeEnd, not both');
-  if (options.prefix === true) return { rangeEnd: prefixRangeEnd(key) };
-  return options.rangeEnd === undefined ? {} : { rangeEnd: options.rangeEnd };
+function rangeEnd(key: BytesInput, options: RangeOptions): { rangeEnd?: BytesInput } {
+  const end = rangeEndOf('txn', key, options);
+  return end === undefined ? {} : { rangeEnd: end };
 }
 
 function defined<T extends object>(fields: T): T {

@@ -10,14 +10,9 @@ import { createWatchEvents, type WatchEventsDeps } from '../../watch/index.js';
 import type { WatchResponseShape } from '../../watch/types.js';
 import { iterateRange } from '../iterate/iterate.js';
 import type { KeyValueShape, KvHelperApi } from '../kv/api.js';
+import { rangeEndOf, type KeyRangeOptions } from '../../wire/range.js';
 
-export interface MirrorOptions {
-  /** The key, or the first key of the range. */
-  key: BytesInput;
-  /** Mirror every key starting with `key`. */
-  prefix?: boolean | undefined;
-  /** The end of the range [key, rangeEnd). */
-  rangeEnd?: BytesInput | undefined;
+export interface MirrorOptions extends KeyRangeOptions {
   /** Keys per page while listing (default 500). */
   pageSize?: number | undefined;
   /** Aborting stops the mirror (as close()). */
@@ -92,7 +87,7 @@ class LiveMirror<KV extends KeyValueShape> implements Mirror<KV> {
     private readonly watch: Watch<KV>,
     private readonly options: MirrorOptions,
   ) {
-    if (options.prefix === true && options.rangeEnd !== undefined) throw new TypeError('mirror: give either prefix or rangeEnd, not both');
+    rangeEndOf('mirror', options.key, options); // checks the range; the watch and the list compute the end
     this.scope = createScope([options.signal, api.transport.closed]);
     this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
     this.ready.catch(() => undefined);
