@@ -2,6 +2,7 @@
 // responses back together, grouping events by revision, and what each response (or cancel) means.
 import { GrpcCode, grpcCodeOfGoName } from '../codes.js';
 import { EtcdError, WatchCompactedError, etcdErrorFor } from '../errors.js';
+import { toBigInt } from '../wire/int64.js';
 import type { WatchEventShape, WatchResponseShape } from './types.js';
 
 
@@ -140,8 +141,4 @@ export function parseCancelReason(reason: string): { code: number; message: stri
   const match = /^rpc error: code = (\w+) desc = ([\s\S]*)$/.exec(reason.trim());
   if (match === null) return { code: GrpcCode.Unknown, message: reason };
   return { code: grpcCodeOfGoName(match[1] ?? ''), message: match[2] ?? reason };
-}
-
-export function toBigInt(value: bigint | string | number): bigint {
-  return typeof value === 'bigint' ? value : BigInt(value);
 }

@@ -1,6 +1,7 @@
 // The parser that turns every error body the gateway sends (grpc-gateway v1 and v2 unary bodies, in-stream error
 // chunks, plain-text router answers) into a gRPC status.
 import { GrpcCode } from '../codes.js';
+import { isWireObject as isObject } from './codec.js';
 
 export interface ParsedErrorBody {
   code: number;
@@ -84,9 +85,6 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function firstString(...values: unknown[]): string | undefined {
   for (const v of values) if (typeof v === 'string' && v !== '') return v;

@@ -8,7 +8,7 @@ import { prefixRangeEnd } from '../../wire/bytes.js';
 import type { BytesInput } from '../../wire/codec.js';
 import type { CallOptions } from '../../types.js';
 import type { WatchEvents } from '../../watch/index.js';
-import { toBigInt, type Int64Output } from '../lease/keeper.js';
+import { toBigInt, type Int64Output } from '../../wire/int64.js';
 
 export interface CandidateKv {
   key: Uint8Array;

@@ -4,8 +4,8 @@
 // keepalive succeeded in time; then `signal` aborts and `lost` resolves.
 import { GrpcCode } from '../../codes.js';
 import { EtcdError, isRetriable } from '../../errors.js';
-import { encodeInt64, type Int64Input, type Int64Output } from '../../wire/int64.js';
-import { sleep } from '../../core/signals.js';
+import { toBigInt, type Int64Input, type Int64Output } from '../../wire/int64.js';
+import { abortError, sleep } from '../../core/signals.js';
 import type { CallOptions, Transport } from '../../types.js';
 
 export type { Int64Output } from '../../wire/int64.js';
@@ -203,10 +203,6 @@ export async function revokeLease(lease: LeaseApi, id: bigint, expiresAt: number
   }
 }
 
-/** An int64 given or decoded in any form, as a bigint (throws RangeError on a non-integer). */
-export function toBigInt(value: Int64Input): bigint {
-  return typeof value === 'bigint' ? value : BigInt(encodeInt64(value));
-}
 
 function checkTtl(ttl: number): void {
   if (!Number.isSafeInteger(ttl) || ttl <= 0) {
@@ -214,8 +210,3 @@ function checkTtl(ttl: number): void {
   }
 }
 
-function abortError(message: string): Error {
-  const error = new Error(message);
-  error.name = 'AbortError';
-  return error;
-}

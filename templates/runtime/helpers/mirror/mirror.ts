@@ -5,7 +5,7 @@
 import { bytesToText } from '../../wire/bytes.js';
 import type { BytesInput } from '../../wire/codec.js';
 import { WatchCompactedError, isRetriable } from '../../errors.js';
-import { createScope, sleep } from '../../core/signals.js';
+import { abortError, createScope, sleep } from '../../core/signals.js';
 import { createWatchEvents, type WatchEventsDeps } from '../../watch/index.js';
 import type { WatchResponseShape } from '../../watch/types.js';
 import { iterateRange } from '../iterate/iterate.js';
@@ -239,8 +239,3 @@ class ChangeQueue<KV> implements AsyncIterator<MirrorChange<KV>> {
   }
 }
 
-function abortError(message: string): Error {
-  const error = new Error(message);
-  error.name = 'AbortError';
-  return error;
-}

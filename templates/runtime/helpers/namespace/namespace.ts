@@ -4,9 +4,8 @@
 // and helper on top of it (watchEvents, withLock, leaderElection, stm, iterate, mirror) is namespaced, and
 // namespaces nest. Lease, auth, cluster and maintenance calls pass through (lease time-to-live keys are filtered).
 import { textToBytes } from '../../wire/bytes.js';
-import type { BytesInput } from '../../wire/codec.js';
+import { isWireObject, type BytesInput } from '../../wire/codec.js';
 import {
-  isWireObject,
   joinBytes,
   prefixField,
   prefixRange,
