@@ -69,7 +69,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (unchanged) return unchangedResult(options.out, unchanged, notes, digest);
   const existing = await readTree(options.out);
   const stages = await loadStages(options.cacheDir);
-  const model = await api.model();
+  const model = await api.model(stages.modules[1].reservedTypeNames());
   const files = await render(model, sets, emitOptions, digest, stages);
   notes.push(...model.notes);
   if (options.check) {

@@ -13,6 +13,8 @@ execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
 // tsc writes files without the execute bit; `npx etcd-gateway-codegen` in this repository (and a packed bin on
 // systems where npm does not fix modes) runs bin.js directly.
 chmodSync(join(root, 'dist/generator/bin.js'), 0o755);
+// The manifest's type-only imports of the runtime pull it into the program; it ships as TypeScript only.
+rmSync(join(root, 'dist/templates/runtime'), { recursive: true, force: true });
 cpSync(join(root, 'templates/runtime'), join(root, 'dist/templates/runtime'), {
   recursive: true,
   filter: (src) => !src.endsWith('.test.ts'),

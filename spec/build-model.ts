@@ -22,6 +22,8 @@ import { compareVersions } from './versions.js';
 export interface BuildOptions {
   /** Keep only these services (by client property or tag, case-insensitive: `kv,watch,lease`). */
   readonly services?: readonly string[];
+  /** Names the generated code takes besides the models (the runtime's exports in the index): models avoid them. */
+  readonly reservedNames?: ReadonlySet<string>;
 }
 
 export function buildModel(specs: readonly LoadedSpec[], options: BuildOptions = {}): ApiModel {
@@ -30,7 +32,7 @@ export function buildModel(specs: readonly LoadedSpec[], options: BuildOptions =
   const roots = drafts.flatMap((d) => [{ spec: d.primary.spec, name: d.primary.request }, { spec: d.primary.spec, name: d.primary.response }]);
   const definitions = reachableDefinitions(roots);
   const notes: string[] = [];
-  const names = nameDefinitions(definitions, notes);
+  const names = nameDefinitions(definitions, notes, options.reservedNames ?? new Set());
   const typeOf = (t: RawType): FieldType => fieldType(t, names);
   const versions = [...new Set(sorted.flatMap((s) => (s.version ? [s.version] : [])))].sort(compareVersions);
   const errorBodies = buildErrorBodies(drafts.map((d) => d.primary));
@@ -164,7 +166,7 @@ type DefinitionNames = Map<string, NamedDefinition>;
  * reserved word, each keeps its package as a PascalCase prefix (`RpcStatus`, `GooglerpcStatus`, `RuntimeError`);
  * should that still clash, the file name is appended. Every such decision is written to `notes`.
  */
-function nameDefinitions(definitions: readonly DefinitionRef[], notes: string[]): DefinitionNames {
+function nameDefinitions(definitions: readonly DefinitionRef[], notes: string[], reserved: ReadonlySet<string>): DefinitionNames {
   const byName = new Map<string, DefinitionRef[]>();
   for (const ref of definitions) {
     const short = splitPackage(ref.name).name;
@@ -186,9 +188,9 @@ function nameDefinitions(definitions: readonly DefinitionRef[], notes: string[])
   for (const [short, group] of [...byName.entries()].sort(([a], [b]) => compareText(a, b))) {
     const refs = [...group].sort((a, b) => compareText(a.spec.basename, b.spec.basename) || compareText(a.name, b.name));
     const shapes = new Set(refs.map(shapeOf));
-    const plain = shapes.size === 1 && isIdentifier(short) && !isReservedTypeName(short);
+    const plain = shapes.size === 1 && isIdentifier(short) && !isReservedTypeName(short, reserved);
     for (const ref of refs) {
-      const name = claim(plain ? short : qualifiedName(ref), ref, shapeOf(ref));
+      const name = claim(plain ? short : qualifiedName(ref, reserved), ref, shapeOf(ref));
       if (name !== short) notes.push(`${ref.spec.basename}: definition ${ref.name} is named ${name} (${shapes.size > 1 ? `${short} has several shapes` : `${short} is reserved or not an identifier`})`);
       names.set(definitionKey(ref), { name, kind: definitionKind(ref) });
     }
@@ -196,10 +198,10 @@ function nameDefinitions(definitions: readonly DefinitionRef[], notes: string[])
   return names;
 }
 
-function qualifiedName(ref: DefinitionRef): string {
+function qualifiedName(ref: DefinitionRef, reserved: ReadonlySet<string>): string {
   const { pkg, name } = splitPackage(ref.name);
   const qualified = pkg ? pascalCase(pkg) + pascalCase(name) : `${pascalCase(name)}Type`;
-  return isReservedTypeName(qualified) ? `${qualified}Type` : qualified;
+  return isReservedTypeName(qualified, reserved) ? `${qualified}Type` : qualified;
 }
 
 /** A definition's shape: its schema without prose, keys sorted. */

@@ -2,13 +2,15 @@
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Words a generated type or member must not take: JS globals, TS keywords, and the runtime's own exports. */
+/**
+ * Words a generated type or member must not take: JS globals and TS keywords. The names the generated index
+ * exports from the runtime are reserved too; they come from templates/ (its runtime manifest), which spec/ may not
+ * import, so the generator passes them in (`BuildOptions.reservedNames`).
+ */
 const RESERVED = new Set([
   'Array', 'Boolean', 'Date', 'Error', 'Function', 'Map', 'Number', 'Object', 'Promise', 'Record', 'RegExp', 'Set',
   'String', 'Symbol', 'Uint8Array', 'BigInt', 'JSON', 'Math', 'Partial', 'Readonly', 'Required', 'Pick', 'Omit',
   'AbortSignal', 'ReadableStream', 'Response', 'Request', 'Headers', 'WebSocket', 'TextEncoder', 'TextDecoder',
-  'EtcdError', 'EtcdConnectionError', 'EtcdDecodeError', 'EtcdUnsupportedError', 'WatchCompactedError',
-  'Transport', 'ClientOptions', 'CallOptions', 'Int64Input', 'BytesInput', 'EtcdClient', 'Prefix',
   'any', 'boolean', 'never', 'number', 'object', 'string', 'symbol', 'undefined', 'unknown', 'bigint', 'void',
 ]);
 
@@ -16,8 +18,9 @@ export function isIdentifier(name: string): boolean {
   return IDENTIFIER.test(name);
 }
 
-export function isReservedTypeName(name: string): boolean {
-  return RESERVED.has(name) || RESERVED.has(name.replace(/Input$/, ''));
+export function isReservedTypeName(name: string, also: ReadonlySet<string> = new Set()): boolean {
+  const base = name.replace(/Input$/, '');
+  return RESERVED.has(name) || RESERVED.has(base) || also.has(name) || also.has(base);
 }
 
 /** Names that a plain property read on a JSON object would find on Object.prototype (`constructor`, `__proto__`). */

@@ -41,8 +41,11 @@ export interface OpenedApi {
   readonly sets: readonly ReadSet[];
   /** What a user should know (the digests of a download no pin verified). */
   readonly notes: readonly string[];
-  /** Validate, build, select the services and merge: the model of the whole API (built once). */
-  model(): Promise<ApiModel>;
+  /**
+   * Validate, build, select the services and merge: the model of the whole API (built once). `reservedNames`: the
+   * names the generated code exports besides the models (the generator passes the runtime's), which models avoid.
+   */
+  model(reservedNames?: ReadonlySet<string>): Promise<ApiModel>;
 }
 
 export async function openApi(options: OpenOptions): Promise<OpenedApi> {
@@ -50,7 +53,7 @@ export async function openApi(options: OpenOptions): Promise<OpenedApi> {
   const notes: string[] = [];
   const sets = await readTexts(await resolveSpecSets({ ...options, fetchVersion: fetcher(options, notes) }));
   let built: Promise<ApiModel> | undefined;
-  return { sets, notes, model: () => (built ??= buildApi(sets, options.services)) };
+  return { sets, notes, model: (reservedNames) => (built ??= buildApi(sets, options.services, reservedNames)) };
 }
 
 /** The default for an etcd version not found locally: a verified download into the user cache (loaded lazily). */
@@ -81,11 +84,11 @@ async function readTexts(sets: readonly SpecSet[]): Promise<ReadSet[]> {
   return Promise.all(sets.map(async (set) => ({ ...set, inputs: await Promise.all(set.inputs.map(read)) })));
 }
 
-async function buildApi(sets: readonly ReadSet[], services: readonly string[] | undefined): Promise<ApiModel> {
+async function buildApi(sets: readonly ReadSet[], services: readonly string[] | undefined, reservedNames: ReadonlySet<string> | undefined): Promise<ApiModel> {
   const [{ loadSpecs }, { buildModel, serviceNames }, { mergeModels }] = await Promise.all([import('./load.js'), import('./build-model.js'), import('./merge.js')]);
   const loaded = await Promise.all(sets.map((set) => loadSpecs(set.inputs)));
   if (services) assertServicesExist(services, loaded.flatMap(serviceNames));
-  const models = loaded.map((specs) => buildModel(specs, services ? { services } : {}));
+  const models = loaded.map((specs) => buildModel(specs, { ...(services ? { services } : {}), ...(reservedNames ? { reservedNames } : {}) }));
   return models.length === 1 ? models[0]! : mergeModels(models);
 }
 

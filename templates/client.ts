@@ -5,7 +5,7 @@ import { StructureKind, type StatementStructures, type WriterFunction } from 'ts
 import type { ApiModel } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
-import { clientHelpers, indexExports, RUNTIME } from './runtime-manifest.js';
+import { clientHelpers, indexExports, RUNTIME, type HelperType } from './runtime-manifest.js';
 import type { EmitOptions } from './options.js';
 import { serviceFactoryName, serviceTypeName } from './services.js';
 import { clientTransport } from './versions-table.js';
@@ -14,11 +14,10 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
   const example = model.services.find((s) => s.property === 'kv') ?? model.services[0];
   const helpers = clientHelpers(model);
   for (const h of helpers) {
-    imports.value(h.specifier, h.factory);
-    for (const m of h.models ?? []) imports.type('./models.js', m);
+    imports.value(h.module, h.factory);
+    for (const m of h.type.typeArguments ?? []) imports.type('./models.js', m);
     for (const c of h.codecs ?? []) imports.value('./codecs.js', c);
-    const typeName = /^[A-Za-z_$][\w$]*/.exec(h.type)?.[0];
-    if (typeName) imports.type(h.specifier, typeName);
+    imports.type(h.module, h.type.name);
   }
   const transportType = imports.type(RUNTIME.types, 'Transport');
   const createTransport = imports.value(RUNTIME.transport, 'createTransport');
@@ -56,7 +55,7 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       properties: [
         ...model.services.map((s) => ({ name: s.property, type: serviceTypeName(s), isReadonly: true, docs: jsDoc(`The ${s.name} service.`) })),
         { name: 'transport', type: transportType, isReadonly: true, docs: jsDoc('The transport under every call: endpoints, prefix, auth, failover.') },
-        ...helpers.map((h) => ({ name: h.property, type: h.type, isReadonly: true, docs: jsDoc(h.doc) })),
+        ...helpers.map((h) => ({ name: h.property, type: helperType(h.type), isReadonly: true, docs: jsDoc(h.doc) })),
       ],
       methods: [
         {
@@ -92,6 +91,12 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
       statements: [body],
     },
   ];
+}
+
+/** A helper's type as written: `Iterate<KeyValue>`. */
+function helperType(type: HelperType): string {
+  const args = type.typeArguments ?? [];
+  return args.length ? `${type.name}<${args.join(', ')}>` : type.name;
 }
 
 /** The generated function that builds the client object over a transport. */

@@ -1,17 +1,26 @@
 /** Imports as symbols: collected while a file is emitted, de-duplicated and sorted in one place. */
 import { StructureKind, type ImportDeclarationStructure } from 'ts-morph';
+import type { RuntimeRef } from './runtime-manifest.js';
 
 export class Imports {
   private readonly modules = new Map<string, Map<string, boolean>>();
 
-  /** Use `name` from `module` (a path relative to the generated file, with `.js`). */
-  value(module: string, name: string): string {
-    this.add(module, name, false);
+  /**
+   * Use `name` from `module`: a runtime module of the manifest (`RUNTIME.codec`; the name must be one it exports,
+   * or this does not compile) or a generated file (`./models.js`).
+   */
+  value<Values>(module: RuntimeRef<Values, string>, name: keyof Values & string): string;
+  value(module: GeneratedFile, name: string): string;
+  value(module: RuntimeRef | GeneratedFile, name: string): string {
+    this.add(specifierOf(module), name, false);
     return name;
   }
 
-  type(module: string, name: string): string {
-    this.add(module, name, true);
+  /** Use type `name` from `module`: a runtime module's type must be one its manifest entry lists. */
+  type<TypeName extends string>(module: RuntimeRef<unknown, TypeName>, name: NoInfer<TypeName>): string;
+  type(module: GeneratedFile, name: string): string;
+  type(module: RuntimeRef | GeneratedFile, name: string): string {
+    this.add(specifierOf(module), name, true);
     return name;
   }
 
@@ -35,4 +44,11 @@ export class Imports {
         };
       });
   }
+}
+
+/** A file generated beside the client, imported by its specifier. */
+export type GeneratedFile = './models.js' | './codecs.js' | './services.js' | './client.js' | './versions.js';
+
+function specifierOf(module: RuntimeRef | GeneratedFile): string {
+  return typeof module === 'string' ? module : module.specifier;
 }

@@ -1,14 +1,41 @@
 /**
- * The runtime manifest: every runtime module the generated code or its users reach by name, what it exports to
- * users, and which services or model features need it. It drives the emitters: the module specifiers they import
- * (`RUNTIME`), the index's re-exports (`indexExports`), and the helpers attached to the client (`clientHelpers`).
- * Which runtime files ship follows from it: the files the generated code imports and every file those import
- * (`runtimeClosure`), so a `--services kv` client carries no watch, lease, lock, election or snapshot code.
- *
- * Every runtime file has an entry (test/emit/runtime-manifest.test.ts checks it); adding a runtime module or a
- * client helper is one entry below, kept in path order, one block each.
+ * The runtime manifest: the runtime modules the generated code imports or re-exports, each typed from the module
+ * itself, so an emitter that names a symbol the module does not export fails to compile
+ * (`imports.value(RUNTIME.codec, 'decodeString')`; values are checked against `typeof import(…)`, types against
+ * the `Named<{ … }>` list, whose entries name the module's types). It drives the emitters: the module specifiers
+ * they import, the index's re-exports (`indexExports`) and the helpers attached to the client (`clientHelpers`).
+ * Which runtime files ship follows from what the generated code imports (`runtimeClosure`): a module the emitters
+ * never name needs no entry, and a `--services kv` client carries no watch, lease, lock, election or snapshot code.
  */
 import type { ApiModel } from '../spec/model.js';
+// What ships is decided by the import closure (runtime-closure.ts); re-exported for the generator.
+export { relativeSpecifiers, runtimeClosure } from './runtime-closure.js';
+import type * as Codes from './runtime/codes.js';
+import type * as Errors from './runtime/errors.js';
+import type * as Layers from './runtime/core/layers.js';
+import type * as RouteCheck from './runtime/core/route-check.js';
+import type * as TransportModule from './runtime/core/transport.js';
+import type * as TxnModule from './runtime/core/txn.js';
+import type * as VersionGuard from './runtime/core/version-guard.js';
+import type * as Election from './runtime/helpers/election/election.js';
+import type * as IterateModule from './runtime/helpers/iterate/iterate.js';
+import type * as KvVerbs from './runtime/helpers/kv/verbs.js';
+import type * as TxnBuilder from './runtime/helpers/kv/txn-builder.js';
+import type * as LeaseKeeper from './runtime/helpers/lease/keeper.js';
+import type * as WithLock from './runtime/helpers/lock/with-lock.js';
+import type * as MirrorModule from './runtime/helpers/mirror/mirror.js';
+import type * as Namespace from './runtime/helpers/namespace/namespace.js';
+import type * as Snapshot from './runtime/helpers/snapshot/snapshot.js';
+import type * as StmModule from './runtime/helpers/stm/stm.js';
+import type * as Types from './runtime/types.js';
+import type * as WatchModule from './runtime/watch/index.js';
+import type * as WatchTypes from './runtime/watch/types.js';
+import type * as Bytes from './runtime/wire/bytes.js';
+import type * as Codec from './runtime/wire/codec.js';
+import type * as Int64 from './runtime/wire/int64.js';
+
+/** The type names a module exports, listed as `{ Name: Module.Name }` (the compiler checks each reference). */
+type Named<T> = keyof T & string;
 
 /** When an entry applies: every service listed is generated (client properties: `kv`, `lease`), and the feature holds. */
 export interface Need {
@@ -18,9 +45,16 @@ export interface Need {
 }
 
 /** Names the index re-exports from a module when `needs` holds (always when it has none). */
-export interface IndexExports extends Need {
-  readonly values?: readonly string[];
-  readonly types?: readonly string[];
+export interface IndexExports<Values = unknown, TypeName extends string = string> extends Need {
+  readonly values?: readonly (keyof Values & string)[];
+  readonly types?: readonly TypeName[];
+}
+
+/** A type the client's property has: a runtime type, with generated models as its type arguments (`Iterate<KeyValue>`). */
+export interface HelperType<TypeName extends string = string> {
+  readonly name: TypeName;
+  /** Generated model types (imported from ./models.js). */
+  readonly typeArguments?: readonly string[];
 }
 
 /**
@@ -28,38 +62,71 @@ export interface IndexExports extends Need {
  * uses is generated. The client calls `factory({ transport, <service>: services.<service>, …codecs })` and types
  * the property as `type`.
  */
-export interface ClientHelper {
+export interface ClientHelper<Values = unknown, TypeName extends string = string> {
   readonly property: string;
   /** Client properties of the services it needs: `['watch']`, `['lease', 'lock']`. */
   readonly services: readonly string[];
-  readonly factory: string;
-  /** The property's type as exported by the module; may name generated models (imported from ./models.js). */
-  readonly type: string;
-  /** Generated model types the `type` expression names. */
-  readonly models?: readonly string[];
+  readonly factory: keyof Values & string;
+  readonly type: HelperType<TypeName>;
   /** Generated codec functions the factory gets as well, by name: `['decodeWatchResponse']`. */
   readonly codecs?: readonly string[];
   readonly doc: string;
 }
 
-export interface RuntimeModule {
-  /** The file under `runtime/`: `wire/bytes.ts`. */
-  readonly file: string;
-  readonly index?: readonly IndexExports[];
-  readonly helpers?: readonly ClientHelper[];
+/** What an import needs of a runtime module: its specifier, and (never set, for the compiler) what it exports. */
+export interface RuntimeRef<Values = unknown, TypeName extends string = string> {
+  /** How generated files (at the output's root) import it: `./runtime/wire/bytes.js`. */
+  readonly specifier: string;
+  readonly exports?: Values;
+  readonly typeNames?: TypeName;
 }
 
-/** An everyday verb on the client (issue 10): `client.get(key)`, from helpers/kv-verbs.ts, for clients with kv. */
-const verb = (property: string, factory: string, type: string, doc: string): ClientHelper => ({ property, services: ['kv'], factory, type, doc });
+/** A runtime module as the emitters see it: where it is, and what the index and the client take from it. */
+export interface RuntimeModule<Values = unknown, TypeName extends string = string> extends RuntimeRef<Values, TypeName> {
+  /** The file under `runtime/`: `wire/bytes.ts`. */
+  readonly file: string;
+  readonly index: readonly IndexExports<Values, TypeName>[];
+  readonly helpers: readonly ClientHelper<Values, TypeName>[];
+}
 
-export const RUNTIME_MODULES = {
-  codes: {
-    file: 'codes.ts',
+function runtimeModule<Values, TypeName extends string = never>(
+  file: string,
+  parts: { readonly index?: readonly IndexExports<Values, TypeName>[]; readonly helpers?: readonly ClientHelper<Values, TypeName>[] } = {},
+): RuntimeModule<Values, TypeName> {
+  return { file, specifier: `./runtime/${file.replace(/\.ts$/, '.js')}`, index: parts.index ?? [], helpers: parts.helpers ?? [] };
+}
+
+type VerbType = Named<{
+  Get: KvVerbs.Get;
+  GetText: KvVerbs.GetText;
+  GetPrefix: KvVerbs.GetPrefix;
+  GetPrefixText: KvVerbs.GetPrefixText;
+  Put: KvVerbs.Put;
+  Delete: KvVerbs.Delete;
+  DeletePrefix: KvVerbs.DeletePrefix;
+  CallControl: KvVerbs.CallControl;
+  PrefixReadOptions: KvVerbs.PrefixReadOptions;
+  PutOptions: KvVerbs.PutOptions;
+  ReadOptions: KvVerbs.ReadOptions;
+}>;
+
+/** An everyday verb on the client (issue 10): `client.get(key)`, from helpers/kv/verbs.ts, for clients with kv. */
+const verb = (property: string, factory: keyof typeof KvVerbs & string, type: VerbType, doc: string): ClientHelper<typeof KvVerbs, VerbType> => ({
+  property,
+  services: ['kv'],
+  factory,
+  type: { name: type },
+  doc,
+});
+
+const WATCH_CODECS = ['decodeWatchResponse', 'encodeWatchRequest'];
+
+/** The runtime modules the emitters name, by name, in path order. */
+export const RUNTIME = {
+  codes: runtimeModule<typeof Codes, Named<{ GrpcCodeName: Codes.GrpcCodeName }>>('codes.ts', {
     index: [{ values: ['GrpcCode', 'grpcCodeName'], types: ['GrpcCodeName'] }],
-  },
-  // Modules without `index` or `helpers` are the runtime's own (shipped when a shipped module imports them).
-  errors: {
-    file: 'errors.ts',
+  }),
+  errors: runtimeModule<typeof Errors, Named<{ EtcdSubject: Errors.EtcdSubject }>>('errors.ts', {
     index: [
       { values: ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'isRetriable'] },
       { values: ['WatchCompactedError'], services: ['watch'] },
@@ -79,42 +146,36 @@ export const RUNTIME_MODULES = {
         types: ['EtcdSubject'],
       },
     ],
-  },
-  auth: { file: 'core/auth.ts' },
-  autoSync: { file: 'core/auto-sync.ts' },
-  backoff: { file: 'core/backoff.ts' },
-  endpoints: { file: 'core/endpoints.ts' },
-  chooseEngine: { file: 'core/engines/choose.ts' },
-  fetchEngine: { file: 'core/engines/fetch.ts' },
-  nodeEngine: { file: 'core/engines/node.ts' },
-  tls: { file: 'core/engines/tls.ts' },
-  failover: { file: 'core/failover.ts' },
-  keyspace: { file: 'core/keyspace.ts' },
-  layers: {
-    file: 'core/layers.ts',
+  }),
+  layers: runtimeModule<typeof Layers>('core/layers.ts', {
     index: [
       {
         values: ['authLayer', 'autoSyncLayer', 'clusterLayers', 'engineLayer', 'failoverLayer', 'livenessLayer', 'observeLayer', 'streamLayer'],
       },
     ],
-  },
-  liveness: { file: 'core/liveness.ts' },
-  observe: { file: 'core/observe.ts' },
-  responses: { file: 'core/responses.ts' },
-  routeCheck: { file: 'core/route-check.ts', index: [{ values: ['EtcdMisroutedError'] }] },
-  signals: { file: 'core/signals.ts' },
-  transport: {
-    file: 'core/transport.ts',
-    // With the exported create<Service>Service factories: a client of only the services a bundle uses.
+  }),
+  routeCheck: runtimeModule<typeof RouteCheck>('core/route-check.ts', { index: [{ values: ['EtcdMisroutedError'] }] }),
+  // With the exported create<Service>Service factories: a client of only the services a bundle uses.
+  transport: runtimeModule<typeof TransportModule, Named<{ TransportLayers: TransportModule.TransportLayers }>>('core/transport.ts', {
     index: [{ values: ['createTransport'], types: ['TransportLayers'] }],
-  },
-  txn: { file: 'core/txn.ts' },
-  versionGuard: {
-    file: 'core/version-guard.ts',
+  }),
+  txn: runtimeModule<typeof TxnModule>('core/txn.ts'),
+  versionGuard: runtimeModule<
+    typeof VersionGuard,
+    Named<{ VersionedClientOptions: VersionGuard.VersionedClientOptions; VersionTable: VersionGuard.VersionTable }>
+  >('core/version-guard.ts', {
     index: [{ values: ['EtcdIgnoredFieldError'], types: ['VersionedClientOptions', 'VersionTable'], feature: 'multi-version' }],
-  },
-  election: {
-    file: 'helpers/election.ts',
+  }),
+  election: runtimeModule<
+    typeof Election,
+    Named<{
+      ElectionLeader: Election.ElectionLeader;
+      LeaderElection: Election.LeaderElection;
+      LeaderElectionOptions: Election.LeaderElectionOptions;
+      Leadership: Election.Leadership;
+      LeaderElectionFactory: Election.LeaderElectionFactory;
+    }>
+  >('helpers/election/election.ts', {
     index: [
       { types: ['ElectionLeader', 'LeaderElection', 'LeaderElectionOptions', 'Leadership'], services: ['election', 'lease', 'kv', 'watch'] },
     ],
@@ -123,30 +184,28 @@ export const RUNTIME_MODULES = {
         property: 'leaderElection',
         services: ['election', 'lease', 'kv', 'watch'],
         factory: 'createLeaderElectionFactory',
-        type: 'LeaderElectionFactory',
-        codecs: ['decodeWatchResponse', 'encodeWatchRequest'],
+        type: { name: 'LeaderElectionFactory' },
+        codecs: WATCH_CODECS,
         doc: 'A v3election election: campaign (resolves when elected), proclaim (queued while the campaign is pending), resign, leader, observe (leaders and "no leader").',
       },
     ],
-  },
-  electionObserve: { file: 'helpers/election-observe.ts' },
-  iterate: {
-    file: 'helpers/iterate.ts',
-    index: [{ values: ['createIterate'], types: ['IterateOptions'], services: ['kv'] }],
-    helpers: [
-      {
-        property: 'iterate',
-        services: ['kv'],
-        factory: 'createIterate',
-        type: 'Iterate<KeyValue>',
-        models: ['KeyValue'],
-        doc: "A range's key-values in key order, read in pages at the first page's revision: consistent while others write, one page in memory.",
-      },
-    ],
-  },
-  kvApi: { file: 'helpers/kv-api.ts' },
-  kvVerbs: {
-    file: 'helpers/kv-verbs.ts',
+  }),
+  iterate: runtimeModule<typeof IterateModule, Named<{ IterateOptions: IterateModule.IterateOptions; Iterate: IterateModule.Iterate<never> }>>(
+    'helpers/iterate/iterate.ts',
+    {
+      index: [{ values: ['createIterate'], types: ['IterateOptions'], services: ['kv'] }],
+      helpers: [
+        {
+          property: 'iterate',
+          services: ['kv'],
+          factory: 'createIterate',
+          type: { name: 'Iterate', typeArguments: ['KeyValue'] },
+          doc: "A range's key-values in key order, read in pages at the first page's revision: consistent while others write, one page in memory.",
+        },
+      ],
+    },
+  ),
+  kvVerbs: runtimeModule<typeof KvVerbs, VerbType>('helpers/kv/verbs.ts', {
     index: [{ types: ['CallControl', 'PrefixReadOptions', 'PutOptions', 'ReadOptions'], services: ['kv'] }],
     helpers: [
       verb('get', 'createGet', 'Get', 'The value of `key`, or undefined when it does not exist.'),
@@ -157,76 +216,20 @@ export const RUNTIME_MODULES = {
       verb('delete', 'createDelete', 'Delete', 'Delete `key`; resolves to whether it existed.'),
       verb('deletePrefix', 'createDeletePrefix', 'DeletePrefix', 'Delete every key starting with `prefix`; resolves to how many were deleted.'),
     ],
-  },
-  leaseKeeper: {
-    file: 'helpers/lease-keeper.ts',
-    index: [{ values: ['LeaseLostError'], types: ['LeaseKeeper', 'LeaseKeeperOptions'], services: ['lease'] }],
-    helpers: [
-      {
-        property: 'leaseKeeper',
-        services: ['lease'],
-        factory: 'createLeaseKeeperFactory',
-        type: 'LeaseKeeperFactory',
-        doc: 'Grant a lease (`{ ttl }`) or adopt one (`{ id }`) and keep it alive every TTL/3 until revoke() or close(); `signal` and `lost` tell when it is lost.',
-      },
-    ],
-  },
-  mirror: {
-    file: 'helpers/mirror.ts',
-    index: [{ values: ['createMirror'], types: ['Mirror', 'MirrorChange', 'MirrorOptions'], services: ['kv', 'watch'] }],
-    helpers: [
-      {
-        property: 'mirror',
-        services: ['kv', 'watch'],
-        factory: 'createMirror',
-        type: 'MirrorFactory<KeyValue>',
-        models: ['KeyValue'],
-        codecs: ['decodeWatchResponse', 'encodeWatchRequest'],
-        doc: 'A live local copy of a range (list at one revision, then watch; relist after a compaction): `entries`, `revision`, and its changes as an async iterable.',
-      },
-    ],
-  },
-  // Every client has `namespace(prefix)`.
-  namespace: { file: 'helpers/namespace.ts', index: [{ values: ['namespaceTransport'] }] },
-  readAhead: { file: 'helpers/read-ahead.ts' },
-  sha256: { file: 'helpers/sha256.ts' },
-  snapshot: {
-    file: 'helpers/snapshot.ts',
-    index: [
-      { values: ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot'], types: ['SnapshotSink', 'SnapshotSummary'], services: ['maintenance'] },
-    ],
-    helpers: [
-      {
-        property: 'snapshotBlobs',
-        services: ['maintenance'],
-        factory: 'createSnapshotBlobs',
-        type: 'SnapshotBlobs',
-        doc: "The member's database snapshot as raw bytes, blob by blob, with etcd's trailing SHA-256 verified.",
-      },
-      {
-        property: 'saveSnapshot',
-        services: ['maintenance'],
-        factory: 'createSaveSnapshot',
-        type: 'SaveSnapshot',
-        doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
-      },
-    ],
-  },
-  stm: {
-    file: 'helpers/stm.ts',
-    index: [{ values: ['StmConflictError', 'createStm'], types: ['StmIsolation', 'StmOptions', 'StmTx'], services: ['kv'] }],
-    helpers: [
-      {
-        property: 'stm',
-        services: ['kv'],
-        factory: 'createStm',
-        type: 'Stm',
-        doc: "Run `fn(tx)` as a transaction (Go's concurrency.STM): reads guarded, writes committed in one txn, `fn` run again on conflict; resolves to what it returned.",
-      },
-    ],
-  },
-  txnBuilder: {
-    file: 'helpers/txn-builder.ts',
+  }),
+  txnBuilder: runtimeModule<
+    typeof TxnBuilder,
+    Named<{
+      CompareOperator: TxnBuilder.CompareOperator;
+      CompareTarget: TxnBuilder.CompareTarget;
+      TxnBuilder: TxnBuilder.TxnBuilder<never>;
+      TxnCompare: TxnBuilder.TxnCompare;
+      TxnOp: TxnBuilder.TxnOp;
+      TxnOpResult: TxnBuilder.TxnOpResult<never>;
+      TxnResult: TxnBuilder.TxnResult<never>;
+      Txn: TxnBuilder.Txn<never>;
+    }>
+  >('helpers/kv/txn-builder.ts', {
     index: [
       {
         values: ['Cmp', 'Op', 'createTxn'],
@@ -239,38 +242,134 @@ export const RUNTIME_MODULES = {
         property: 'txn',
         services: ['kv'],
         factory: 'createTxn',
-        type: 'Txn<KeyValue>',
-        models: ['KeyValue'],
+        type: { name: 'Txn', typeArguments: ['KeyValue'] },
         doc: "A transaction: `txn().if(key, 'value' | 'version' | 'create' | 'mod' | 'lease', '==' | '!=' | '<' | '>', operand).then(Op.put(…), Op.delete(…)).else(Op.get(…)).commit()`.",
       },
     ],
-  },
-  withLock: {
-    file: 'helpers/with-lock.ts',
-    index: [{ types: ['HeldLock', 'WithLockOptions'], services: ['lease', 'lock'] }],
+  }),
+  leaseKeeper: runtimeModule<
+    typeof LeaseKeeper,
+    Named<{ LeaseKeeper: LeaseKeeper.LeaseKeeper; LeaseKeeperOptions: LeaseKeeper.LeaseKeeperOptions; LeaseKeeperFactory: LeaseKeeper.LeaseKeeperFactory }>
+  >('helpers/lease/keeper.ts', {
+    index: [{ values: ['LeaseLostError'], types: ['LeaseKeeper', 'LeaseKeeperOptions'], services: ['lease'] }],
     helpers: [
       {
-        property: 'withLock',
-        services: ['lease', 'lock'],
-        factory: 'createWithLock',
-        type: 'WithLock',
-        doc: "Run `fn(signal)` holding the v3lock lock `name` (the lock `etcdctl lock` takes) on a kept-alive lease; always unlocks and revokes.",
+        property: 'leaseKeeper',
+        services: ['lease'],
+        factory: 'createLeaseKeeperFactory',
+        type: { name: 'LeaseKeeperFactory' },
+        doc: 'Grant a lease (`{ ttl }`) or adopt one (`{ id }`) and keep it alive every TTL/3 until revoke() or close(); `signal` and `lost` tell when it is lost.',
       },
     ],
-  },
-  types: {
-    file: 'types.ts',
+  }),
+  withLock: runtimeModule<typeof WithLock, Named<{ HeldLock: WithLock.HeldLock; WithLockOptions: WithLock.WithLockOptions; WithLock: WithLock.WithLock }>>(
+    'helpers/lock/with-lock.ts',
+    {
+      index: [{ types: ['HeldLock', 'WithLockOptions'], services: ['lease', 'lock'] }],
+      helpers: [
+        {
+          property: 'withLock',
+          services: ['lease', 'lock'],
+          factory: 'createWithLock',
+          type: { name: 'WithLock' },
+          doc: "Run `fn(signal)` holding the v3lock lock `name` (the lock `etcdctl lock` takes) on a kept-alive lease; always unlocks and revokes.",
+        },
+      ],
+    },
+  ),
+  mirror: runtimeModule<
+    typeof MirrorModule,
+    Named<{ Mirror: MirrorModule.Mirror<never>; MirrorChange: MirrorModule.MirrorChange<never>; MirrorOptions: MirrorModule.MirrorOptions; MirrorFactory: MirrorModule.MirrorFactory<never> }>
+  >('helpers/mirror/mirror.ts', {
+    index: [{ values: ['createMirror'], types: ['Mirror', 'MirrorChange', 'MirrorOptions'], services: ['kv', 'watch'] }],
+    helpers: [
+      {
+        property: 'mirror',
+        services: ['kv', 'watch'],
+        factory: 'createMirror',
+        type: { name: 'MirrorFactory', typeArguments: ['KeyValue'] },
+        codecs: WATCH_CODECS,
+        doc: 'A live local copy of a range (list at one revision, then watch; relist after a compaction): `entries`, `revision`, and its changes as an async iterable.',
+      },
+    ],
+  }),
+  // Every client has `namespace(prefix)`.
+  namespace: runtimeModule<typeof Namespace>('helpers/namespace/namespace.ts', { index: [{ values: ['namespaceTransport'] }] }),
+  snapshot: runtimeModule<
+    typeof Snapshot,
+    Named<{ SnapshotSink: Snapshot.SnapshotSink; SnapshotSummary: Snapshot.SnapshotSummary; SnapshotBlobs: Snapshot.SnapshotBlobs; SaveSnapshot: Snapshot.SaveSnapshot }>
+  >('helpers/snapshot/snapshot.ts', {
+    index: [
+      { values: ['SnapshotChecksumError', 'verifiedSnapshotBlobs', 'writeSnapshot'], types: ['SnapshotSink', 'SnapshotSummary'], services: ['maintenance'] },
+    ],
+    helpers: [
+      {
+        property: 'snapshotBlobs',
+        services: ['maintenance'],
+        factory: 'createSnapshotBlobs',
+        type: { name: 'SnapshotBlobs' },
+        doc: "The member's database snapshot as raw bytes, blob by blob, with etcd's trailing SHA-256 verified.",
+      },
+      {
+        property: 'saveSnapshot',
+        services: ['maintenance'],
+        factory: 'createSaveSnapshot',
+        type: { name: 'SaveSnapshot' },
+        doc: 'Write a verified snapshot to a sink in constant memory; in Node: `client.saveSnapshot(Writable.toWeb(fs.createWriteStream(path, { highWaterMark: 1 << 20 })))`.',
+      },
+    ],
+  }),
+  stm: runtimeModule<
+    typeof StmModule,
+    Named<{ StmIsolation: StmModule.StmIsolation; StmOptions: StmModule.StmOptions; StmTx: StmModule.StmTx; Stm: StmModule.Stm }>
+  >('helpers/stm/stm.ts', {
+    index: [{ values: ['StmConflictError', 'createStm'], types: ['StmIsolation', 'StmOptions', 'StmTx'], services: ['kv'] }],
+    helpers: [
+      {
+        property: 'stm',
+        services: ['kv'],
+        factory: 'createStm',
+        type: { name: 'Stm' },
+        doc: "Run `fn(tx)` as a transaction (Go's concurrency.STM): reads guarded, writes committed in one txn, `fn` run again on conflict; resolves to what it returned.",
+      },
+    ],
+  }),
+  types: runtimeModule<
+    typeof Types,
+    Named<{
+      CallOptions: Types.CallOptions;
+      ClientEvent: Types.ClientEvent;
+      ClientOptions: Types.ClientOptions;
+      HttpEngine: Types.HttpEngine;
+      HttpRequest: Types.HttpRequest;
+      HttpResponse: Types.HttpResponse;
+      Keyspace: Types.Keyspace;
+      OperationDescriptor: Types.OperationDescriptor;
+      Prefix: Types.Prefix;
+      TlsOptions: Types.TlsOptions;
+      Transport: Types.Transport;
+      WebSocketConstructor: Types.WebSocketConstructor;
+      WebSocketLike: Types.WebSocketLike;
+    }>
+  >('types.ts', {
     index: [
       {
         types: ['CallOptions', 'ClientEvent', 'ClientOptions', 'HttpEngine', 'HttpRequest', 'HttpResponse', 'Keyspace', 'OperationDescriptor', 'Prefix', 'TlsOptions', 'Transport'],
       },
       { types: ['WebSocketConstructor', 'WebSocketLike'], services: ['watch'] },
     ],
-  },
-  watchChannel: { file: 'watch/channel.ts' },
-  watchHub: { file: 'watch/hub.ts' },
-  watch: {
-    file: 'watch/index.ts',
+  }),
+  watch: runtimeModule<
+    typeof WatchModule,
+    Named<{
+      Watch: WatchModule.Watch<never>;
+      WatchEvents: WatchModule.WatchEvents<never>;
+      WatchEventsOptions: WatchTypes.WatchEventsOptions;
+      WatchFilter: WatchTypes.WatchFilter;
+      WatchStatus: WatchTypes.WatchStatus;
+      WatchStatusListener: WatchTypes.WatchStatusListener;
+    }>
+  >('watch/index.ts', {
     index: [
       {
         values: ['mapWatch'],
@@ -283,45 +382,29 @@ export const RUNTIME_MODULES = {
         property: 'watchEvents',
         services: ['watch'],
         factory: 'createWatchEvents',
-        type: 'WatchEvents<Event>',
-        models: ['Event'],
-        codecs: ['decodeWatchResponse', 'encodeWatchRequest'],
+        type: { name: 'WatchEvents', typeArguments: ['Event'] },
+        codecs: WATCH_CODECS,
         doc: 'Watch a key, range or prefix as an async iterable of events that resumes after any drop without losing or repeating one; break or abort to cancel.',
       },
     ],
-  },
-  watchProgress: { file: 'watch/progress.ts' },
-  watchRequest: { file: 'watch/request.ts' },
-  watchRetry: { file: 'watch/retry.ts' },
-  watchRun: { file: 'watch/run.ts' },
-  watchSocket: { file: 'watch/socket.ts' },
-  websocket: { file: 'watch/websocket.ts' },
-  bytes: {
-    file: 'wire/bytes.ts',
-    index: [{ values: ['bytesToText', 'prefixRangeEnd', 'textToBytes'] }],
-  },
-  codec: {
-    file: 'wire/codec.ts',
+  }),
+  bytes: runtimeModule<typeof Bytes>('wire/bytes.ts', { index: [{ values: ['bytesToText', 'prefixRangeEnd', 'textToBytes'] }] }),
+  codec: runtimeModule<typeof Codec, Named<{ BytesInput: Codec.BytesInput; Wire: Codec.Wire }>>('wire/codec.ts', {
     index: [{ types: ['BytesInput'] }],
-  },
-  int64: {
-    file: 'wire/int64.ts',
-    index: [{ types: ['Int64Input'] }],
-  },
-  ndjson: { file: 'wire/ndjson.ts' },
-} as const satisfies Record<string, RuntimeModule>;
+  }),
+  int64: runtimeModule<typeof Int64, Named<{ Int64Input: Int64.Int64Input }>>('wire/int64.ts', { index: [{ types: ['Int64Input'] }] }),
+};
 
-export type RuntimeName = keyof typeof RUNTIME_MODULES;
+export type RuntimeName = keyof typeof RUNTIME;
 
-/** The specifier generated files (at the output's root) import a runtime module by: `./runtime/wire/bytes.js`. */
-export function runtimeSpecifier(name: RuntimeName): string {
-  return `./runtime/${RUNTIME_MODULES[name].file.replace(/\.ts$/, '.js')}`;
+/**
+ * The names a generated model must not take: every name the index can export from the runtime, and the client's
+ * own interface. (spec/ names the models but may not import templates/: the generator passes these in.)
+ */
+export function reservedTypeNames(): ReadonlySet<string> {
+  const names = modules().flatMap((m) => [...m.index.flatMap((g) => [...(g.values ?? []), ...(g.types ?? [])]), ...m.helpers.map((h) => h.type.name)]);
+  return new Set([...names, 'EtcdClient']);
 }
-
-/** Every module's specifier by name, for the emitters: `RUNTIME.bytes`. */
-export const RUNTIME = Object.fromEntries(
-  Object.keys(RUNTIME_MODULES).map((name) => [name, runtimeSpecifier(name as RuntimeName)]),
-) as Readonly<Record<RuntimeName, string>>;
 
 /** Over several etcd versions: the client carries a version table and the guard that checks calls against it. */
 export function isMultiVersion(model: ApiModel): boolean {
@@ -335,61 +418,28 @@ export function needs(model: ApiModel, need: Need): boolean {
   return need.feature !== 'multi-version' || isMultiVersion(model);
 }
 
-const modules = (): [RuntimeName, RuntimeModule][] => Object.entries(RUNTIME_MODULES) as [RuntimeName, RuntimeModule][];
+const modules = (): RuntimeModule[] => Object.values(RUNTIME) as unknown as RuntimeModule[];
 
 /** The index's re-exports from the runtime for `model`, by module specifier, in manifest order. */
 export function indexExports(model: ApiModel): { specifier: string; values: string[]; types: string[] }[] {
   const out: { specifier: string; values: string[]; types: string[] }[] = [];
-  for (const [name, module] of modules()) {
-    const wanted = (module.index ?? []).filter((group) => needs(model, group));
+  for (const module of modules()) {
+    const wanted = module.index.filter((group) => needs(model, group));
     const values = wanted.flatMap((group) => group.values ?? []);
     const types = wanted.flatMap((group) => group.types ?? []);
-    if (values.length + types.length > 0) out.push({ specifier: runtimeSpecifier(name), values, types });
+    if (values.length + types.length > 0) out.push({ specifier: module.specifier, values, types });
   }
   return out;
 }
 
-/** The helpers attached to `model`'s client, with the specifier of the module that exports each. */
-export function clientHelpers(model: ApiModel): (ClientHelper & { readonly specifier: string })[] {
-  return modules().flatMap(([name, module]) =>
-    (module.helpers ?? []).filter((h) => needs(model, h)).map((h) => ({ ...h, specifier: runtimeSpecifier(name) })),
+/** A helper of a client, with the module that exports it. */
+export interface AttachedHelper extends ClientHelper<Record<string, unknown>> {
+  readonly module: RuntimeRef<Record<string, unknown>>;
+}
+
+/** The helpers attached to `model`'s client, with the module that exports each. */
+export function clientHelpers(model: ApiModel): AttachedHelper[] {
+  return modules().flatMap((module) =>
+    module.helpers.filter((h) => needs(model, h)).map((h) => ({ ...h, module: module as RuntimeRef<Record<string, unknown>> })),
   );
-}
-
-/** Relative module specifiers in a TypeScript source: `from './x.js'`, `import './x.js'`, `import('./x.js')`. */
-export function relativeSpecifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.\.?\/[^']+)'/g)) found.push(match[1]!);
-  return found;
-}
-
-/**
- * The runtime files that ship: those the generated files import (specifiers `./runtime/…` from the output's
- * root) and, transitively, every runtime file they import. `runtime` maps a path under `runtime/` (`wire/bytes.ts`)
- * to its source; the result holds such paths, sorted.
- */
-export function runtimeClosure(generated: readonly { readonly text: string }[], runtime: ReadonlyMap<string, string>): string[] {
-  const shipped = new Set<string>();
-  const visit = (path: string): void => {
-    if (shipped.has(path) || !runtime.has(path)) return;
-    shipped.add(path);
-    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-    for (const specifier of relativeSpecifiers(runtime.get(path)!)) visit(resolveRuntimePath(dir, specifier));
-  };
-  for (const file of generated) {
-    for (const specifier of relativeSpecifiers(file.text)) {
-      if (specifier.startsWith('./runtime/')) visit(specifier.slice('./runtime/'.length).replace(/\.js$/, '.ts'));
-    }
-  }
-  return [...shipped].sort();
-}
-
-/** `dir` + a relative specifier → a path under runtime/ with `.ts`: ('watch/', '../core/signals.js') → 'core/signals.ts'. */
-function resolveRuntimePath(dir: string, specifier: string): string {
-  const parts = dir.split('/').filter(Boolean);
-  for (const part of specifier.replace(/\.js$/, '.ts').split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.') parts.push(part);
-  }
-  return parts.join('/');
 }

@@ -14,7 +14,7 @@ import { isMultiVersion, RUNTIME } from './runtime-manifest.js';
 import { stringLiteral } from './syntax.js';
 
 const VERSION_GUARD = RUNTIME.versionGuard;
-export const VERSIONS_MODULE = './versions.js';
+export const VERSIONS_MODULE = './versions.js' as const;
 
 const list = (items: readonly string[]): string => `[${items.map(stringLiteral).join(', ')}]`;
 const objectOf = (entries: readonly (readonly [string, string | WriterFunction])[]): WriterFunction =>

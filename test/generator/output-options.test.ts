@@ -113,13 +113,13 @@ describe('--services', () => {
 
   it('ships only the runtime the services use: a kv-only client has no watch, lease, lock, election or snapshot code', () => {
     const runtimeOf = (variant: string): string[] => outputs.get(variant)!.files.map((f) => f.path).filter((p) => p.startsWith('runtime/'));
-    expect(runtimeOf('kvOnly').filter((p) => /^runtime\/watch\/|lease-keeper|with-lock|election|snapshot|sha256|read-ahead|mirror/.test(p))).toEqual([]);
+    expect(runtimeOf('kvOnly').filter((p) => /^runtime\/watch\/|^runtime\/helpers\/(lease|lock|election|snapshot|mirror)\//.test(p))).toEqual([]);
     const kvRuntime = outputs.get('kvOnly')!.files.filter((f) => f.path.startsWith('runtime/')).map((f) => f.text).join('\n');
     for (const word of ['startLeaseKeeper', 'createLeaderElectionFactory', 'createWithLock', 'WatchHub', 'WatchSocket', 'LeaseLostError', 'SnapshotChecksumError', 'createSha256']) expect(kvRuntime, word).not.toContain(word);
     expect(runtimeOf('kvOnly')).toEqual(expect.arrayContaining(['runtime/core/transport.ts', 'runtime/errors.ts', 'runtime/wire/bytes.ts']));
     // kv, watch, lease: the watch room and the lease keeper, not the lock, election or snapshot helpers
-    expect(runtimeOf('services')).toEqual(expect.arrayContaining(['runtime/watch/index.ts', 'runtime/helpers/lease-keeper.ts']));
-    expect(runtimeOf('services').filter((p) => /with-lock|election|snapshot|sha256/.test(p))).toEqual([]);
+    expect(runtimeOf('services')).toEqual(expect.arrayContaining(['runtime/watch/index.ts', 'runtime/helpers/lease/keeper.ts']));
+    expect(runtimeOf('services').filter((p) => /^runtime\/helpers\/(lock|election|snapshot)\//.test(p))).toEqual([]);
     expect(runtimeOf('full').length).toBeGreaterThan(runtimeOf('services').length);
   });
 

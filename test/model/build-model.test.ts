@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../spec/build-model.js';
 import { SpecError } from '../../spec/errors.js';
 import { spec } from './fragments.js';
+import { reservedTypeNames } from '../../templates/runtime-manifest.js';
 
 const put = { etcdserverpbPutRequest: { type: 'object', properties: { key: { type: 'string', format: 'byte' }, prev_kv: { type: 'boolean' }, lease: { type: 'string', format: 'int64' } } } };
 
@@ -126,6 +127,14 @@ describe('messages and fields', () => {
   it('renames a message whose name is reserved (runtimeError would shadow Error)', () => {
     const model = buildModel([spec('rpc.swagger.json', [{ path: '/v3/a', operationId: 'A', tag: 'KV', response: 'runtimeError' }], { runtimeError: { type: 'object', properties: { error: { type: 'string' } } } })]);
     expect(model.messages.map((m) => m.name)).toContain('RuntimeError');
+  });
+
+  it("renames a message named like a runtime export the generator reserves (the manifest's index names)", () => {
+    const specs = [spec('rpc.swagger.json', [{ path: '/v3/a', operationId: 'A', tag: 'KV', response: 'etcdserverpbMirror' }], { etcdserverpbMirror: { type: 'object', properties: { n: { type: 'string' } } } })];
+    expect(buildModel(specs).messages.map((m) => m.name)).toContain('Mirror');
+    const renamed = buildModel(specs, { reservedNames: reservedTypeNames() }).messages.map((m) => m.name);
+    expect(renamed).toContain('EtcdserverpbMirror');
+    expect(renamed).not.toContain('Mirror');
   });
 
   it('builds recursive messages (RequestOp → TxnRequest → RequestOp)', () => {

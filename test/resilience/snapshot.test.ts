@@ -16,7 +16,7 @@ import {
   verifiedSnapshotBlobs,
   writeSnapshot,
   type SnapshotChunk,
-} from '../../templates/runtime/helpers/snapshot.js';
+} from '../../templates/runtime/helpers/snapshot/snapshot.js';
 
 const MiB = 1 << 20;
 /** 1 MiB values: etcd's bbolt file, and so its snapshot, comes to ~1.3 MB per value. */

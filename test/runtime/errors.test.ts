@@ -6,9 +6,8 @@ import {
   EtcdUnsupportedError,
   WatchCompactedError,
   isRetriable,
-  parseErrorBody,
-  type ParsedErrorBody,
 } from '../../templates/runtime/errors.js';
+import { parseErrorBody, type ParsedErrorBody } from '../../templates/runtime/wire/error-body.js';
 import { GrpcCode, grpcCodeName, grpcCodeOfGoName } from '../../templates/runtime/codes.js';
 
 const v1 = (message: string, code: number) => JSON.stringify({ error: message, message, code });

@@ -9,8 +9,8 @@ import {
   interpretResponse,
   parseCancelReason,
   splitByRevision,
-  type WatchResponseShape,
-} from '../../templates/runtime/watch/progress.js';
+} from '../../templates/runtime/watch/resume.js';
+import type { WatchResponseShape } from '../../templates/runtime/watch/types.js';
 
 interface TestEvent {
   readonly kv: { readonly key: string; readonly modRevision: bigint };

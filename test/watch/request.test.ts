@@ -7,9 +7,8 @@ import {
   frameText,
   resolveWebSocket,
   watchSocketUrl,
-  websocketCarriesAuth,
-  websocketCarriesLargeMessages,
 } from '../../templates/runtime/watch/websocket.js';
+import { websocketCarriesAuth, websocketCarriesLargeMessages } from '../../templates/runtime/core/etcd-version.js';
 import type { WebSocketConstructor } from '../../templates/runtime/types.js';
 
 const b64 = (s: string): string => btoa(s);

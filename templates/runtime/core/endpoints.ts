@@ -1,7 +1,9 @@
 // Endpoint facts: URL normalization, which gateway prefix a server version serves, reading GET /version, and
 // which connection failures prove that a request never reached a server.
-import { EtcdDecodeError, EtcdError, grpcCodeForHttpStatus, systemErrorCode } from '../errors.js';
+import { EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
+import { grpcCodeForHttpStatus } from '../wire/error-body.js';
 import type { HttpEngine, Prefix } from '../types.js';
+import { parseEtcdVersion } from './etcd-version.js';
 
 /** Trims, drops trailing slashes and duplicates; throws TypeError on anything but http(s) URLs. */
 export function normalizeEndpoints(input: string | readonly string[]): string[] {
@@ -25,10 +27,9 @@ export function normalizeEndpoint(raw: string): string {
 
 /** The gateway prefix a server serves: 3.4+ → /v3, 3.3 → /v3beta, 3.2 and older → /v3alpha. */
 export function prefixForVersion(version: string): Prefix {
-  const match = /^v?(\d+)\.(\d+)/.exec(version.trim());
-  if (match === null) throw new RangeError(`cannot tell the gateway prefix of etcd version ${JSON.stringify(version)}`);
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
+  const parsed = parseEtcdVersion(version);
+  if (parsed === undefined) throw new RangeError(`cannot tell the gateway prefix of etcd version ${JSON.stringify(version)}`);
+  const { major, minor } = parsed;
   if (major > 3 || (major === 3 && minor >= 4)) return '/v3';
   if (major === 3 && minor === 3) return '/v3beta';
   return '/v3alpha';

@@ -1,6 +1,7 @@
 // Key prefixing on the wire (base64 keys inside wire JSON), as Go's clientv3/namespace does it: a key becomes
 // prefix + key; a range end '\0' ("every key from here on") becomes the prefix's end, so a namespace never reads,
 // watches or deletes beyond itself; answers have the prefix cut off again.
+import { isWireObject } from '../wire/codec.js';
 import { decodeBytes, encodeBytes, prefixRangeEnd } from '../wire/bytes.js';
 
 type WireObject = Record<string, unknown>;
@@ -76,8 +77,4 @@ export function stripWatchResponse(prefix: Uint8Array, response: unknown): unkno
     return copy;
   });
   return { ...response, events };
-}
-
-export function isWireObject(value: unknown): value is WireObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

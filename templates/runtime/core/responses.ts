@@ -1,6 +1,8 @@
 // Reading gateway responses: JSON bodies, error bodies (with a hint when the route or prefix is not served),
 // stream messages, and the gRPC timeout header.
-import { EtcdDecodeError, etcdErrorFor, type EtcdError, parseErrorBody, parseErrorObject } from '../errors.js';
+import { EtcdDecodeError, etcdErrorFor, type EtcdError } from '../errors.js';
+import { isWireObject } from '../wire/codec.js';
+import { parseErrorBody, parseErrorObject } from '../wire/error-body.js';
 import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
 
 /** The response's JSON object; an empty body is `{}`. */
@@ -56,9 +58,7 @@ export function streamResult(
     throw etcdErrorFor(parsed.message, { code, details, httpStatus: parsed.httpStatus, operation: op.name, endpoint });
   }
   const result = message['result'];
-  return typeof result === 'object' && result !== null && !Array.isArray(result)
-    ? (result as Record<string, unknown>)
-    : {};
+  return isWireObject(result) ? result : {};
 }
 
 /** gRPC's timeout header: at most 8 digits, in milliseconds while they fit. */

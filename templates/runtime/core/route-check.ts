@@ -4,6 +4,7 @@
 // Only the generated methods of such operations import this (and the version guard, after it reroutes a call):
 // a client without one ships none of it.
 import { EtcdUnsupportedError } from '../errors.js';
+import { compareVersions, releaseOf } from './etcd-version.js';
 import type { OperationDescriptor, RouteAnswer } from '../types.js';
 
 /** The server would answer this call with another RPC: its answer would be decoded as the wrong message. */
@@ -34,7 +35,7 @@ export async function checkRoute(op: OperationDescriptor, serverVersion: () => P
 }
 
 function within(version: string, answer: RouteAnswer): boolean {
-  const base = version.replace(/[-+].*$/, '');
+  const base = releaseOf(version);
   if (answer.since !== undefined && compareVersions(base, answer.since) < 0) return false;
   return answer.before === undefined || compareVersions(base, answer.before) < 0;
 }
@@ -48,11 +49,4 @@ function versionsWithout(answer: RouteAnswer): string {
 export async function* checkedStream<T>(op: OperationDescriptor, serverVersion: () => Promise<string | undefined>, open: () => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
   await checkRoute(op, serverVersion);
   yield* open();
-}
-
-/** Numeric ordering of `major.minor.patch`. */
-export function compareVersions(a: string, b: string): number {
-  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
 }

@@ -81,6 +81,13 @@ function timeoutReason(ms: number): Error {
   return error;
 }
 
+/** An Error named AbortError (what a stopped helper's pending promises reject with). */
+export function abortError(message: string): Error {
+  const error = new Error(message);
+  error.name = 'AbortError';
+  return error;
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {

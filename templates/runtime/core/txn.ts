@@ -1,4 +1,5 @@
 // Whether a txn may be re-sent after it may have reached a server: only when it cannot change anything.
+import { isWireObject as isObject } from '../wire/codec.js';
 
 const READ_KEYS: ReadonlySet<string> = new Set(['request_range', 'requestRange']);
 const TXN_KEYS: ReadonlySet<string> = new Set(['request_txn', 'requestTxn']);
@@ -29,8 +30,4 @@ function opIsReadOnly(op: unknown): boolean {
     if (!TXN_KEYS.has(key) || !txnIsReadOnly(value)) return false;
   }
   return kinds === 1;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,8 @@
 // throws EtcdIgnoredFieldError (unless allowIgnoredFields), and an operation it binds at another route goes there.
 import { EtcdUnsupportedError } from '../errors.js';
 import type { CallOptions, ClientOptions, OperationDescriptor, Transport } from '../types.js';
-import { checkRoute, compareVersions } from './route-check.js';
+import { checkRoute } from './route-check.js';
+import { compareVersions, releaseOf } from './etcd-version.js';
 
 /** A request field not every version has: the versions that have it, and what ignoring it costs. */
 export interface VersionedField {
@@ -154,7 +155,7 @@ function isSet(value: unknown, field: VersionedField): boolean {
  * agree; older than all: 'no' when only later versions have it. Anything else is 'unknown' (the call goes out).
  */
 export function availability(have: readonly string[], server: string, versions: readonly string[]): Availability {
-  const base = server.replace(/[-+].*$/, '');
+  const base = releaseOf(server);
   if (versions.includes(base)) return have.includes(base) ? 'yes' : 'no';
   const sameMinor = versions.filter((v) => minorOf(v) === minorOf(base));
   if (sameMinor.length > 0) {

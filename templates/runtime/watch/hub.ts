@@ -3,12 +3,12 @@
 import { EtcdDecodeError, EtcdError, isRetriable } from '../errors.js';
 import { nodeTlsOptions } from '../core/engines/tls.js';
 import { raceSignal } from '../core/signals.js';
-import type { Transport } from '../types.js';
-import { openPostChannel, type WatchChannel } from './channel.js';
-import { WatchSocket, type KeepaliveTuning } from './socket.js';
-import type { WebSocketConstructor } from '../types.js';
-import { carriesWatchIds, type EncodeWatchRequest } from './request.js';
-import { resolveWebSocket, watchSocketUrl, websocketCarriesAuth, websocketCarriesLargeMessages } from './websocket.js';
+import { websocketCarriesAuth, websocketCarriesLargeMessages } from '../core/etcd-version.js';
+import type { Transport, WebSocketConstructor } from '../types.js';
+import { openPostChannel } from './channel.js';
+import { carriesWatchIds } from './request.js';
+import type { EncodeWatchRequest, KeepaliveTuning, WatchChannel, WatchOpener } from './types.js';
+import { createWatchSocket, resolveWebSocket, watchSocketUrl, type WatchSocket } from './websocket.js';
 
 const DEFAULT_KEEPALIVE: KeepaliveTuning = { intervalMs: 5_000, timeoutMs: 5_000 };
 
@@ -17,7 +17,12 @@ interface SocketEntry {
   socket?: WatchSocket;
 }
 
-export class WatchHub {
+/** The hub of `transport`'s watches (watch/index.ts keeps one per transport). */
+export function createWatchHub(transport: Transport, encode: EncodeWatchRequest): WatchOpener {
+  return new Hub(transport, encode);
+}
+
+class Hub implements WatchOpener {
   private readonly WebSocket: WebSocketConstructor | undefined;
   private readonly keepalive: KeepaliveTuning;
   private readonly socketOptions: Record<string, unknown> | undefined;
@@ -43,25 +48,18 @@ export class WatchHub {
     else transport.closed.addEventListener('abort', closeAll, { once: true });
   }
 
-  /** How many endpoints the client has (a watch that failed on this many in a row is disconnected). */
   get endpointCount(): number {
     return this.transport.endpoints.length;
   }
 
-  /** The endpoint the next watch opens on. */
   get currentEndpoint(): string {
     return this.transport.currentEndpoint;
   }
 
-  /** Aborted when the client closes. */
   get closed(): AbortSignal {
     return this.transport.closed;
   }
 
-  /**
-   * Opens a watch; `build` makes its wire create request (with a client-chosen ID on a shared socket). A POST
-   * body also carries what `trailer` returns (requests that can only travel with the create there).
-   */
   async open(
     build: (watchId?: number) => Record<string, unknown>,
     signal: AbortSignal,
@@ -80,10 +78,6 @@ export class WatchHub {
     }
   }
 
-  /**
-   * The server rejected the channel's token: forget it, and stop opening watches on a socket that carries it.
-   * False when no other token can be had (a static token).
-   */
   reauthenticate(channel: WatchChannel): boolean {
     if (channel.token === undefined) return false;
     if (channel.kind === 'websocket' && channel.endpoint !== undefined) {
@@ -137,7 +131,7 @@ export class WatchHub {
     const prefix = await this.transport.prefixFor(endpoint);
     const token = this.transport.options.auth === undefined ? undefined : await this.transport.token(endpoint, closed);
     closed.throwIfAborted();
-    return new WatchSocket({
+    return createWatchSocket({
       WebSocket,
       url: watchSocketUrl(endpoint, prefix),
       endpoint,

@@ -6,14 +6,13 @@ import { retryBackoff } from '../core/backoff.js';
 import { prefixRange, stripWatchResponse } from '../core/keyspace.js';
 import type { Transport } from '../types.js';
 import { closedByClient } from './channel.js';
-import { WatchHub } from './hub.js';
-import type { WatchResponseShape } from './progress.js';
-import { watchTarget, type EncodeWatchRequest, type WatchEventsOptions } from './request.js';
+import { createWatchHub } from './hub.js';
+import { watchTarget } from './request.js';
 import type { WatchRetryOptions } from './retry.js';
-import { WatchRun, type EventOf, type WatchStatus } from './run.js';
+import { createWatchRun, type WatchRun } from './run.js';
+import type { EncodeWatchRequest, EventOf, WatchEventsOptions, WatchOpener, WatchResponseShape, WatchStatus } from './types.js';
 
-export type { WatchEventsOptions, WatchFilter } from './request.js';
-export type { WatchStatus, WatchStatusListener } from './run.js';
+export type { WatchEventsOptions, WatchFilter, WatchStatus, WatchStatusListener } from './types.js';
 
 /**
  * A running watch: an async generator of its events, plus the signals around it. Nothing is sent until the
@@ -62,11 +61,11 @@ const DEFAULT_RETRY_DEADLINE_MS = 10_000;
 
 /** One hub per transport, created on first use (a client that never watches opens nothing); namespaces and the
  * helpers (election observe) share it. */
-const hubs = new WeakMap<Transport, WatchHub>();
+const hubs = new WeakMap<Transport, WatchOpener>();
 
-function hubFor(transport: Transport, encode: EncodeWatchRequest): WatchHub {
+function hubFor(transport: Transport, encode: EncodeWatchRequest): WatchOpener {
   let hub = hubs.get(transport);
-  if (hub === undefined) hubs.set(transport, (hub = new WatchHub(transport, encode)));
+  if (hub === undefined) hubs.set(transport, (hub = createWatchHub(transport, encode)));
   return hub;
 }
 
@@ -93,7 +92,7 @@ export function createWatchEvents<R extends WatchResponseShape>(deps: WatchEvent
       decode = (wire) => deps.decodeWatchResponse(stripWatchResponse(prefix, wire));
     }
     const transport = keyspace?.root ?? deps.transport;
-    const run = new WatchRun({
+    const run = createWatchRun({
       hub: hubFor(transport, deps.encodeWatchRequest),
       target,
       encode,

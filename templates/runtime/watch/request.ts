@@ -1,64 +1,9 @@
 // What `watchEvents` is asked for, checked once, and the create request built from it for each (re)start, in the
 // generated models' names: the generated encodeWatchRequest (a dependency of the helper) writes the wire form.
-import { prefixRangeEnd } from '../wire/bytes.js';
+import { rangeEndOf } from '../wire/range.js';
 import { encodeInt64, type Int64Input } from '../wire/int64.js';
-import type { WatchStatusListener } from './run.js';
+import type { EncodeWatchRequest, WatchCreateShape, WatchEventsOptions, WatchFilter, WatchRequestShape } from './types.js';
 
-export type WatchFilter = 'NOPUT' | 'NODELETE';
-
-export interface WatchEventsOptions {
-  /** The key, or the first key of the range; text (UTF-8) or bytes. */
-  key: string | Uint8Array;
-  /** The end of the range [key, rangeEnd); `'\0'` means every key from `key` on. */
-  rangeEnd?: string | Uint8Array | undefined;
-  /** Watch every key starting with `key` (computes rangeEnd; do not give both). */
-  prefix?: boolean | undefined;
-  /** The first revision to deliver (inclusive); default: changes after now. */
-  startRevision?: Int64Input | undefined;
-  /** Deliver each event's previous key-value too. */
-  prevKv?: boolean | undefined;
-  /** Event types the server leaves out. */
-  filters?: readonly WatchFilter[] | undefined;
-  /** Ask the server for periodic progress notifications (they let a resume start later after quiet periods). */
-  progressNotify?: boolean | undefined;
-  /**
-   * Ask the server to split revisions too large for one message (default true); the runtime puts them back
-   * together. `false` is faster when catching up on many events (etcd 3.4 splits big batches slowly: see
-   * bench/RESULTS.md), at the price of one message per batch, however large.
-   */
-  fragment?: boolean | undefined;
-  /** Aborting it ends the iteration (it throws the signal's reason) and cancels the watch on the server. */
-  signal?: AbortSignal | undefined;
-  /**
-   * Called when the watch's status changes: `connected` once created (again), `disconnected` when creating it
-   * again failed on every endpoint in a row; the watch goes on trying either way. See `Watch.status`.
-   */
-  onStatus?: WatchStatusListener | undefined;
-}
-
-/** A create request in the generated models' names (WatchCreateRequestInput has these fields, and more). */
-export interface WatchCreateShape {
-  readonly key?: string | Uint8Array | undefined;
-  readonly rangeEnd?: string | Uint8Array | undefined;
-  readonly startRevision?: bigint | undefined;
-  readonly prevKv?: boolean | undefined;
-  readonly progressNotify?: boolean | undefined;
-  readonly filters?: readonly WatchFilter[] | undefined;
-  /** Known to specs from etcd 3.3.27/3.4 on (an older spec's encoder leaves it out). */
-  readonly fragment?: boolean | undefined;
-  /** A client-chosen watch ID (shared websockets; specs from 3.3.27/3.4 on). */
-  readonly watchId?: number | undefined;
-}
-
-/** A watch request in the generated models' names, as the generated `encodeWatchRequest` takes it. */
-export interface WatchRequestShape {
-  readonly createRequest?: WatchCreateShape | undefined;
-  readonly cancelRequest?: { readonly watchId?: number | undefined } | undefined;
-  readonly progressRequest?: Readonly<Record<string, never>> | undefined;
-}
-
-/** The generated encoder: a watch request → its wire JSON. */
-export type EncodeWatchRequest = (request: WatchRequestShape) => Record<string, unknown>;
 
 /** A checked watch: the fields of its create request, except the start revision and watch ID. */
 export interface WatchTarget {
@@ -77,10 +22,7 @@ export function watchTarget(options: WatchEventsOptions): WatchTarget {
   const { key, rangeEnd, prefix } = options;
   checkBytes(key, 'key');
   if (rangeEnd !== undefined) checkBytes(rangeEnd, 'rangeEnd');
-  if (prefix === true && rangeEnd !== undefined) {
-    throw new TypeError('watchEvents: give either prefix or rangeEnd, not both');
-  }
-  const end = prefix === true ? prefixRangeEnd(key) : rangeEnd;
+  const end = rangeEndOf('watchEvents', key, { prefix, rangeEnd });
   if (byteLength(key) === 0 && (end === undefined || byteLength(end) === 0)) {
     throw new TypeError("watchEvents: key is empty: give a key, or rangeEnd '\\0' to watch every key");
   }

@@ -3,32 +3,24 @@
 import { observeStart, type Observation } from '../core/observe.js';
 import { createScope, raceSignal, sleep, type Scope } from '../core/signals.js';
 import type { ClientOptions } from '../types.js';
-import { WATCH_OPERATION, type WatchChannel } from './channel.js';
-import type { WatchHub } from './hub.js';
-import {
-  FragmentAssembler,
-  ResumeCursor,
-  interpretResponse,
-  splitByRevision,
-  type WatchResponseShape,
-} from './progress.js';
-import { createRequest, type EncodeWatchRequest, type WatchTarget } from './request.js';
+import { WATCH_OPERATION } from './channel.js';
+import { FragmentAssembler, ResumeCursor, interpretResponse, splitByRevision } from './resume.js';
+import { createRequest, type WatchTarget } from './request.js';
 import { classifyFailure, WatchRetry, type WatchRetryOptions } from './retry.js';
+import type {
+  EncodeWatchRequest,
+  EventOf,
+  WatchChannel,
+  WatchOpener,
+  WatchResponseShape,
+  WatchStatus,
+  WatchStatusListener,
+} from './types.js';
 
-/**
- * Where a watch stands: `connecting` until the server first created it, `connected` while it is created on a
- * member, `disconnected` once it lost its stream and creating it again failed on every endpoint in a row (it
- * keeps trying: the next creation makes it `connected` again, and no event is lost in between).
- */
-export type WatchStatus = 'connecting' | 'connected' | 'disconnected';
-
-/** Called on every status change; `error` is the last failure for `disconnected`. */
-export type WatchStatusListener = (status: WatchStatus, error?: unknown) => void;
-
-export type EventOf<R extends WatchResponseShape> = R['events'][number];
 
 export interface WatchRunInit<R extends WatchResponseShape> {
-  readonly hub: WatchHub;
+  /** Where the watch is created (the hub; a fake in tests). */
+  readonly hub: WatchOpener;
   readonly target: WatchTarget;
   /** The generated encoder (a namespace's prefixes the keys). */
   readonly encode: EncodeWatchRequest;
@@ -47,7 +39,27 @@ interface Attempt {
   readonly reconnect: Observation | undefined;
 }
 
-export class WatchRun<R extends WatchResponseShape> {
+/** One watch's run: `events()` is the loop, the rest are the signals around it. */
+export interface WatchRun<R extends WatchResponseShape> {
+  /** Settles once: the revision of the first creation, or the error that ended the watch before it. */
+  readonly created: Promise<bigint>;
+  readonly status: WatchStatus;
+  /** Ends the watch (closing its channel); the iteration then throws `reason`, and so do `created` and progress. */
+  stop(reason: unknown): void;
+  /**
+   * Asks the server for a progress answer: resolves with the store's revision when it answered, once every
+   * response that came before the answer has been handled (so every event before it was yielded).
+   */
+  requestProgress(signal?: AbortSignal): Promise<bigint>;
+  /** The events, created again from where it stands after every drop, until the watch ends. */
+  events(): AsyncGenerator<EventOf<R>, void, undefined>;
+}
+
+export function createWatchRun<R extends WatchResponseShape>(init: WatchRunInit<R>): WatchRun<R> {
+  return new Run(init);
+}
+
+class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private currentStatus: WatchStatus = 'connecting';
   /** Settles once: the revision of the first creation, or the error that ended the watch before it. */
   readonly created: Promise<bigint>;

@@ -1,6 +1,264 @@
-// The little of a WebSocket the watch runtime uses, typed so that the browser's WebSocket, Node 22's global one
-// and the `ws` package's class all fit, without the DOM library or any package.
-import type { WebSocketConstructor } from '../types.js';
+// One websocket to one endpoint's `/v3/watch`, shared by many watches: each request is a text frame, each
+// response a frame `{"result":…}`. Watches get client-chosen IDs; a failed create answers with watch ID -1, so
+// creates are matched to their answers in order. The gateway never pings: a socket silent for a while gets a
+// progress request, and one that does not answer in time is dead: every watch on it fails (and resumes).
+// Below it, the small websocket facts: which class to use, the URL, the text of a frame (core/etcd-version.ts has
+// which servers' proxies take a token or large messages).
+//
+// What a websocket cannot carry: `ClientOptions.headers` and `requireLeader` (a `Grpc-Metadata-hasleader` header).
+// The browsers' WebSocket sets no request headers (Sec-WebSocket-Protocol is its only channel), and etcd's proxy
+// (tmc/grpc-websocket-proxy with its default forwarder) passes the gateway only Origin, Referer and the token it
+// takes from Sec-WebSocket-Protocol: a ws-style class that sends more headers would not get them to etcd either.
+// So a shared socket sends neither; watches that need them can turn sockets off (`WebSocket: null`: one POST each,
+// which carries both). docs/watch-websocket.md says the same.
+import { EtcdConnectionError, EtcdDecodeError } from '../errors.js';
+import { streamResult } from '../core/responses.js';
+import { closedByClient, createSocketChannel, WATCH_OPERATION, type SocketChannel } from './channel.js';
+import type { WebSocketConstructor, WebSocketLike } from '../types.js';
+import type { EncodeWatchRequest, KeepaliveTuning, WatchChannel } from './types.js';
+
+/** One shared websocket, as the hub uses it. */
+export interface WatchSocket {
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  /** Resolves once the socket is open; rejects if it closes or times out first. */
+  readonly opened: Promise<void>;
+  readonly closed: boolean;
+  /** Creates a watch with the next watch ID (`build` makes the create request for it). */
+  watch(build: (watchId: number) => Record<string, unknown>, signal: AbortSignal): WatchChannel;
+  /** Closes the socket and fails every watch on it with `error`. */
+  shutdown(error: unknown, abnormal: boolean): void;
+}
+
+export interface WatchSocketInit {
+  readonly WebSocket: WebSocketConstructor;
+  readonly url: string;
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  /** The WebSocket constructor's third argument (TLS options for a `ws`-style class); undefined: none. */
+  readonly options?: Record<string, unknown> | undefined;
+  /** The generated encoder of watch requests (cancel and progress requests here). */
+  readonly encode: EncodeWatchRequest;
+  readonly keepalive: KeepaliveTuning;
+  /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
+  readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
+}
+
+/** How long an unused socket stays open for the next watch. */
+const LINGER_MS = 1_000;
+
+/** Opens a websocket to `init.url`; watches can be created on it once `opened` resolved. */
+export function createWatchSocket(init: WatchSocketInit): WatchSocket {
+  return new SharedSocket(init);
+}
+
+class SharedSocket implements WatchSocket {
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  readonly opened: Promise<void>;
+  private readonly ws: WebSocketLike;
+  private readonly init: WatchSocketInit;
+  private state: 'connecting' | 'open' | 'closed' = 'connecting';
+  private readonly channels = new Map<string, SocketChannel>();
+  /** Channels whose create has not been answered yet, in the order the creates were sent. */
+  private readonly pendingCreates: SocketChannel[] = [];
+  private nextWatchId = 1;
+  /**
+   * Progress requests sent and not answered yet, oldest first: the channel that asked (it gets the answer) or
+   * null for a keepalive probe. The server answers each with one stream-wide response (watch ID -1), in order.
+   */
+  private readonly progressAsked: (SocketChannel | null)[] = [];
+  private lastFrameAt = Date.now();
+  private pingSentAt: number | undefined;
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private settleOpened: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+
+  constructor(init: WatchSocketInit) {
+    this.init = init;
+    this.endpoint = init.endpoint;
+    this.token = init.token;
+    this.opened = new Promise<void>((resolve, reject) => (this.settleOpened = { resolve, reject }));
+    this.opened.catch(() => undefined);
+    const protocols = init.token === undefined ? undefined : ['Bearer', init.token];
+    this.ws =
+      init.options !== undefined
+        ? new init.WebSocket(init.url, protocols, init.options)
+        : protocols === undefined
+          ? new init.WebSocket(init.url)
+          : new init.WebSocket(init.url, protocols);
+    this.ws.addEventListener('open', () => this.onOpen());
+    this.ws.addEventListener('message', (event: { data?: unknown }) => this.onFrame(event.data));
+    this.ws.addEventListener('close', (event: { code?: unknown }) => {
+      const why = `the watch socket to ${this.endpoint} closed (code ${String(event.code)})`;
+      this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
+    });
+    this.ws.addEventListener('error', () => undefined); // 'close' follows with the code
+    const { timeoutMs } = init.keepalive;
+    this.timers.push(setTimeout(() => this.openTimedOut(), timeoutMs));
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  watch(build: (watchId: number) => Record<string, unknown>, signal: AbortSignal): WatchChannel {
+    if (this.state !== 'open') {
+      throw new EtcdConnectionError(`the watch socket to ${this.endpoint} is ${this.state}`, [], WATCH_OPERATION.name);
+    }
+    const id = this.nextWatchId++;
+    const channel = createSocketChannel(this, String(id), signal);
+    this.channels.set(channel.id, channel);
+    this.pendingCreates.push(channel);
+    this.clearLinger();
+    this.send(build(id));
+    return channel;
+  }
+
+  /** Sends a progress request whose answer (watch ID -1) goes to `channel`, in order with its other responses. */
+  requestProgress(channel: SocketChannel): void {
+    if (this.state !== 'open') return; // the channel fails with the socket, and the watch asks again on the next one
+    this.progressAsked.push(channel);
+    this.send(this.init.encode({ progressRequest: {} }));
+  }
+
+  /** A channel is done: cancel its watch unless the server already did; an unused socket closes soon. */
+  release(channel: SocketChannel): void {
+    if (this.channels.get(channel.id) !== channel) return;
+    this.channels.delete(channel.id);
+    if (!channel.canceledByServer && this.state === 'open') this.send(this.init.encode({ cancelRequest: { watchId: Number(channel.id) } }));
+    if (this.channels.size === 0 && this.state !== 'closed') this.startLinger();
+  }
+
+  shutdown(error: unknown, abnormal: boolean): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    for (const timer of this.timers) clearTimeout(timer);
+    this.clearLinger();
+    this.settleOpened?.reject(error);
+    const terminate = (this.ws as { terminate?: () => void }).terminate; // `ws`: no close handshake with a dead peer
+    try {
+      if (abnormal && typeof terminate === 'function') terminate.call(this.ws);
+      else this.ws.close(1000);
+    } catch {
+      // already closing
+    }
+    const channels = [...this.channels.values(), ...this.pendingCreates];
+    this.channels.clear();
+    this.pendingCreates.length = 0;
+    this.progressAsked.length = 0;
+    for (const channel of channels) channel.fail(error);
+    this.init.onClosed(this, abnormal);
+  }
+
+  private onOpen(): void {
+    if (this.state !== 'connecting') return;
+    this.state = 'open';
+    this.lastFrameAt = Date.now();
+    this.settleOpened?.resolve();
+    const { intervalMs, timeoutMs } = this.init.keepalive;
+    const period = Math.max(10, Math.min(intervalMs, timeoutMs) / 4);
+    this.timers.push(setInterval(() => this.checkAlive(), period));
+    this.startLinger(); // closes again unless a watch comes
+  }
+
+  private openTimedOut(): void {
+    if (this.state !== 'connecting') return;
+    const why = `the watch socket to ${this.endpoint} did not open within ${this.init.keepalive.timeoutMs} ms`;
+    this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
+  }
+
+  /** Sends a progress request after a silence; a socket that leaves it unanswered is dead. */
+  private checkAlive(): void {
+    if (this.state !== 'open') return;
+    const now = Date.now();
+    const { intervalMs, timeoutMs } = this.init.keepalive;
+    if (this.pingSentAt !== undefined) {
+      if (now - this.pingSentAt < timeoutMs) return;
+      const why = `no answer from ${this.endpoint} to a watch progress request within ${timeoutMs} ms`;
+      this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
+    } else if (this.channels.size > 0 && now - this.lastFrameAt >= intervalMs) {
+      this.pingSentAt = now;
+      this.progressAsked.push(null);
+      this.send(this.init.encode({ progressRequest: {} }));
+    }
+  }
+
+  private onFrame(data: unknown): void {
+    if (this.state === 'closed') return;
+    this.lastFrameAt = Date.now();
+    this.pingSentAt = undefined;
+    let result: Record<string, unknown>;
+    try {
+      result = streamResult(parseFrame(data), WATCH_OPERATION, this.endpoint);
+    } catch (error) {
+      this.shutdown(error, true); // a stream error chunk ends the whole stream on the server too
+      return;
+    }
+    this.route(result);
+  }
+
+  /** Created answers go to the oldest pending create with that ID (or, for -1, the oldest pending at all). */
+  private route(result: Record<string, unknown>): void {
+    const id = wireWatchId(result);
+    if (result['created'] === true) {
+      const index = id === '-1' ? 0 : this.pendingCreates.findIndex((c) => c.id === id);
+      const [channel] = index < 0 ? [] : this.pendingCreates.splice(index, 1);
+      channel?.deliver(result);
+      return;
+    }
+    if (id !== '-1') this.channels.get(id)?.deliver(result);
+    else if (result['header'] !== undefined) this.progressAnswered(result);
+  }
+
+  /** A stream-wide progress answer: to the channel whose request it answers, if that one still runs. */
+  private progressAnswered(result: Record<string, unknown>): void {
+    const asker = this.progressAsked.shift();
+    if (asker !== null && asker !== undefined && this.channels.get(asker.id) === asker) asker.deliver(result);
+  }
+
+  private send(request: Record<string, unknown>): void {
+    try {
+      this.ws.send(JSON.stringify(request));
+    } catch (error) {
+      const why = `cannot send on the watch socket to ${this.endpoint}`;
+      this.shutdown(new EtcdConnectionError(why, [{ endpoint: this.endpoint, error }], WATCH_OPERATION.name), true);
+    }
+  }
+
+  private startLinger(): void {
+    this.clearLinger();
+    this.lingerTimer = setTimeout(() => {
+      if (this.channels.size === 0) this.shutdown(closedByClient(), false);
+    }, LINGER_MS);
+  }
+
+  private clearLinger(): void {
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+  }
+}
+
+function parseFrame(data: unknown): Record<string, unknown> {
+  const text = frameText(data);
+  if (text === undefined) throw new EtcdDecodeError('watch', 'a websocket frame is not text');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new EtcdDecodeError('watch', `a websocket frame is not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EtcdDecodeError('watch', 'a websocket frame is not a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The watch ID of a wire response as a decimal string; absent means 0. */
+function wireWatchId(result: Record<string, unknown>): string {
+  const id = result['watch_id'];
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '0';
+}
 
 /** The WebSocket class to use: the option (null turns websockets off), else the global one when there is one. */
 export function resolveWebSocket(option: WebSocketConstructor | null | undefined): WebSocketConstructor | undefined {
@@ -13,34 +271,6 @@ export function resolveWebSocket(option: WebSocketConstructor | null | undefined
 /** `http://host:2379` + `/v3` → `ws://host:2379/v3/watch` (https → wss). */
 export function watchSocketUrl(endpoint: string, prefix: string): string {
   return `${endpoint.replace(/^http/i, 'ws')}${prefix}/watch`;
-}
-
-/**
- * Whether an etcd server accepts a token through the websocket proxy. The proxy can only forward the
- * `Sec-WebSocket-Protocol: Bearer, <token>` header as `Authorization: Bearer <token>`, and etcd strips the
- * `Bearer ` prefix from 3.5.32, 3.6.13 and 3.7 on (older servers reject it as an invalid token).
- */
-export function websocketCarriesAuth(version: string): boolean {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
-  if (match === null) return false;
-  const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (major !== 3) return major > 3;
-  if (minor === 5) return patch >= 32;
-  if (minor === 6) return patch >= 13;
-  return minor >= 7;
-}
-
-/**
- * Whether a server's websocket proxy carries watch messages of any size: before 3.4.15 it drops every message over
- * 64 KiB (etcd-io/etcd#12401, fixed in 3.4.15 by the backport #12402, and in 3.5.0). 3.3 buffers its websocket
- * answers (etcd-io/etcd#11815) and serves no /v3 prefix: POST there too.
- */
-export function websocketCarriesLargeMessages(version: string): boolean {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
-  if (match === null) return false;
-  const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (major !== 3) return major > 3;
-  return minor > 4 || (minor === 4 && patch >= 15);
 }
 
 const textDecoder = new TextDecoder();

@@ -7,6 +7,11 @@ import { EtcdDecodeError } from '../errors.js';
 
 export type Wire = Record<string, unknown>;
 
+/** A JSON object (not null, not an array): the one such check of the runtime. */
+export function isWireObject(value: unknown): value is Wire {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A message on the wire: an object, or nothing at all (every field at its zero). */
 export function wireObject(value: unknown, message: string): Wire {
   if (value === undefined || value === null) return {};

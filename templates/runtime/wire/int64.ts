@@ -7,6 +7,11 @@ export type Int64Input = bigint | number | string;
 /** An int64 as the generated models give it: bigint, or a decimal string with `--int64 string`. */
 export type Int64Output = bigint | string;
 
+/** An int64 given or decoded in any form, as a bigint (throws RangeError on a non-integer). */
+export function toBigInt(value: Int64Input): bigint {
+  return typeof value === 'bigint' ? value : BigInt(encodeInt64(value));
+}
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;

@@ -1,0 +1,111 @@
+// One attempt's request with its token: prefix, token, POST; on a 401 for an expired token it re-authenticates
+// once and sends again, and a read whose connection closed without an answer (how some servers answer an expired
+// token) is sent once more with a fresh token. And the request that gets a token (Authenticate).
+import { EtcdDecodeError, systemErrorCode } from '../errors.js';
+import { observeAttempt, type AttemptDeps } from './attempt.js';
+import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
+import { isInvalidTokenError, type TokenSource } from './auth.js';
+import { isOk } from './endpoints.js';
+import type { Attempt } from './failover.js';
+import { errorFromResponse, readJsonObject } from './responses.js';
+import { createScope, type Scope } from './signals.js';
+import { DEFAULT_RETRY_DEADLINE_MS } from './version-cache.js';
+
+export interface TokenRetryDeps {
+  readonly tokens: TokenSource;
+  /** The prefix option as given (for the error of a misrouted answer). */
+  readonly prefixOption: ClientOptions['prefix'];
+  prefixOf(endpoint: string, signal: AbortSignal): Promise<Prefix>;
+  post(endpoint: string, prefix: Prefix, op: OperationDescriptor, payload: string, token: string | undefined, scope: Scope): Promise<HttpResponse>;
+}
+
+/** Sends `payload` for `op` on `attempt.endpoint`, authenticated; an error answer becomes its EtcdError. */
+export async function sendWithToken(
+  deps: TokenRetryDeps,
+  op: OperationDescriptor,
+  payload: string,
+  attempt: Attempt,
+  scope: Scope,
+): Promise<HttpResponse> {
+  const { endpoint } = attempt;
+  const { tokens, post } = deps;
+  const prefix = await deps.prefixOf(endpoint, scope.signal);
+  const token = op.noAuth === true ? undefined : await tokens.get(endpoint, prefix, scope.signal);
+  attempt.sent = true;
+  let response: HttpResponse;
+  try {
+    response = await post(endpoint, prefix, op, payload, token, scope);
+  } catch (error) {
+    if (!tokenClosedConnection(tokens, op, token, error, scope)) throw error;
+    // Upstream 3.4.23 closes the connection on an expired token (etcd-io/etcd#15256): a read tries once more.
+    return await post(endpoint, prefix, op, payload, await tokens.get(endpoint, prefix, scope.signal), scope);
+  }
+  if (isOk(response.status)) return response;
+  const error = await errorFromResponse(response, op, endpoint, prefix, deps.prefixOption);
+  if (!isInvalidTokenError(error) || token === undefined || !tokens.invalidate(token)) throw error;
+  const fresh = await tokens.get(endpoint, prefix, scope.signal);
+  const retried = await post(endpoint, prefix, op, payload, fresh, scope);
+  if (isOk(retried.status)) return retried;
+  throw await errorFromResponse(retried, op, endpoint, prefix, deps.prefixOption);
+}
+
+/**
+ * Whether a connection closed without an answer may mean the token expired (some etcd builds close it instead of
+ * answering 401): the token is then dropped, so the next request authenticates again. True only for a read,
+ * which may be re-sent; a write that got no answer may have been applied, and fails as it is.
+ */
+function tokenClosedConnection(
+  tokens: TokenSource,
+  op: OperationDescriptor,
+  token: string | undefined,
+  error: unknown,
+  scope: Scope,
+): boolean {
+  if (token === undefined || scope.signal.aborted || !closedWithoutAnswer(error)) return false;
+  return tokens.invalidate(token) && op.safety === 'read';
+}
+
+/** A connection the server closed before any answer: Node's `socket hang up`, undici's `other side closed`. */
+function closedWithoutAnswer(error: unknown): boolean {
+  const code = systemErrorCode(error);
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+}
+
+const AUTHENTICATE: OperationDescriptor = {
+  name: 'auth.authenticate',
+  route: '/auth/authenticate',
+  safety: 'read',
+  noAuth: true,
+};
+
+/** What authenticating needs beyond sending: the observe hook, and the client's close() to bound it. */
+export interface AuthenticateDeps extends TokenRetryDeps {
+  readonly attempts: AttemptDeps;
+  readonly closed: AbortSignal;
+}
+
+/** POST /auth/authenticate on `endpoint` → the token. */
+export async function requestToken(deps: AuthenticateDeps, endpoint: string, prefix: Prefix, name: string, password: string): Promise<string> {
+  // Shared by every waiting call, so it is bound to the client, not to the call that started it.
+  const timeoutMs = deps.attempts.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS;
+  const scope = createScope([deps.closed], timeoutMs);
+  const observed = observeAttempt(deps.attempts, 'authenticate', AUTHENTICATE.name, endpoint, 1);
+  try {
+    const payload = JSON.stringify({ name, password });
+    // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
+    const guard = { ...scope, deadline: undefined };
+    const response = await deps.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
+    if (!isOk(response.status)) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, deps.prefixOption);
+    const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
+    if (typeof token !== 'string' || token === '') {
+      throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
+    }
+    observed.end();
+    return token;
+  } catch (error) {
+    observed.end(error);
+    throw error;
+  } finally {
+    scope.dispose();
+  }
+}
