@@ -1,6 +1,6 @@
 // client.namespace against a real etcd 3.4.23: two namespaces and the raw client side by side, across kv, txn,
 // watch (POST and websocket), locks, elections and leases; "all keys" stays inside the namespace; namespaces nest.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { countingWebSocket } from '../watch/helpers.js';

@@ -1,6 +1,6 @@
 // Tokens that expire: etcd 3.4.23 with --auth-token-ttl 2. A client idle past the TTL keeps working, for unary
 // calls and for streams, by re-authenticating once on `invalid auth token` (concurrent calls share it).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 

@@ -1,6 +1,6 @@
 // Failover on a real three-member etcd 3.4.23 cluster: the leader SIGKILLed under load, a stopped member listed
 // first, a lease kept alive across the kill, and the fail-fast options once quorum is gone.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { useCluster } from '../helpers/fixture.js';
 

@@ -1,6 +1,6 @@
 // client.leaderElection against a real etcd 3.4.23: one leader at a time, observe sees every change, resign
 // hands over to the next candidate, and a lost lease ends leadership.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 

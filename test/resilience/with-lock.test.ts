@@ -1,7 +1,7 @@
 // client.withLock against a real etcd 3.4.23: mutual exclusion between clients and with `etcdctl lock` (the same
 // v3lock/concurrency.Mutex keys), release on throw and abort, and the signal when the lease is lost.
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd, spawnEtcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 

@@ -1,7 +1,7 @@
 // Election status against a real etcd 3.4.23: observe() names every leader and says "no leader" (undefined) when
 // the leader resigns or loses its lease with nobody waiting, and a proclaim() during a pending campaign is
 // queued: proclaimed once the campaign is won, before campaign() resolves.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, sleep, within } from '../watch/helpers.js';
@@ -73,7 +73,7 @@ describeEtcd('election status on etcd 3.4.23', () => {
     await holder.resign();
     await within(campaign, 5_000, 'the campaign');
     expect(proclaimed).toBe(true); // proclaimed before the campaign resolved
-    await first; // the last value wins; every queued call resolves
+    await Promise.all([first, second]); // the last value wins; every queued call resolves
     const leader = await fx.client.leaderElection('queued').leader();
     expect(leader && fx.gen.bytesToText(leader.value)).toBe('c3');
     await candidate.resign();

@@ -3,7 +3,7 @@
 // idempotent; idempotent writes ride through a member restart. The broken connection is injected by the fetch
 // the client is given (the request really reaches etcd, the answer is replaced by a reset): no etcd here can
 // reset a connection after applying a write on demand.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { sleep } from '../watch/helpers.js';

@@ -1,7 +1,7 @@
 // Watches under auth on a real etcd 3.4.23 with --auth-token-ttl 2: a watch outlives its token, a watch created
 // with an expired token (after idling, or after a restart forgot every token) authenticates again and carries on,
 // permission denied is final, and the websocket (which cannot carry a token to 3.4) is not used.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EtcdError, type Event } from '../../generated/index.js';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';

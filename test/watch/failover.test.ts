@@ -1,7 +1,7 @@
 // A watch across a real three-member etcd 3.4.23 cluster moves to another member when its member hangs (SIGSTOP:
 // the socket stays up but answers nothing, found dead by progress requests) or dies (SIGKILL), and delivers
 // every event once, in revision order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { describeEtcd, startCluster, type EtcdCluster } from '../helpers/etcd.js';
 import { eventually, sleep, text, within, WATCH_TRANSPORTS, type WatchTransport } from './helpers.js';

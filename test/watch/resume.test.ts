@@ -1,6 +1,6 @@
 // The watch that never loses an event, against a real etcd 3.4.23 that is SIGKILLed (and, once, stopped
 // gracefully, which ends streams with an error chunk) under load: every event exactly once, in revision order.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
