@@ -85,7 +85,7 @@ describeEtcd('a three-member mTLS cluster with a member killed or hung', () => {
     try {
       await watchAcross(watcher, writer, 'tls-hang/', async () => {
         await victim.kill('SIGSTOP');
-        await sleep(100);
+        await sleep(100); // let the stop take hold before the calls start (no signal from a stopped process)
         const started = Date.now();
         // No deadline on either call: only the probe can free them.
         const read = caller.kv.range({ key: 'tls-hang-read' });

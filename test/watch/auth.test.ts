@@ -69,7 +69,7 @@ describeEtcd('watchEvents under auth (--auth-token-ttl 2)', () => {
 
   it('a new watch after the client idled past the TTL authenticates again', async () => {
     await eventually(watchers, (n) => n === 0);
-    await sleep(3_000);
+    await sleep(3_000); // a TTL wait: idle past the 2 s token TTL
     const before = instruments.fetch.count('/auth/authenticate');
     const iterator = alice.watchEvents({ key: 'a/idle' })[Symbol.asyncIterator]();
     const first = nextKey(iterator);
