@@ -5,29 +5,15 @@
  */
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PinnedDigests } from '../spec/download.js';
 import { OptionError } from '../spec/errors.js';
-import { SPEC_NAMES } from '../spec/manifest.js';
-import { normalizeVersion } from '../spec/resolve.js';
 import type { GenerateOptions } from './generate.js';
+import { describe, isRecord, readOptions, type ConfigOptions } from './options.js';
+
+export type { ConfigOptions } from './options.js';
 
 export const CONFIG_FILES = ['etcd-gateway-codegen.config.json', 'etcd-gateway-codegen.config.mjs'] as const;
-
-/** What a config file (or a command line) may set: everything but the per-run switches. */
-export interface ConfigOptions {
-  specs?: string[];
-  etcd?: string[];
-  specDir?: string;
-  out?: string;
-  int64?: 'bigint' | 'string';
-  services?: string[];
-  name?: string;
-  cacheDir?: string;
-  download?: boolean;
-  sha256?: PinnedDigests;
-}
 
 /** Options from the command line: a flag not given is undefined. */
 export type FlagOptions = { [K in keyof ConfigOptions]?: ConfigOptions[K] | undefined };
@@ -75,41 +61,10 @@ async function readConfigFile(file: string): Promise<unknown> {
   }
 }
 
-type KeyReader = (value: unknown, at: Place) => Partial<ConfigOptions>;
-
-interface Place {
-  readonly file: string;
-  readonly key: string;
-  /** Resolve a path written in the config file: relative to the file's directory. */
-  readonly path: (p: string) => string;
-}
-
-const KEYS: Readonly<Record<string, KeyReader>> = {
-  $schema: () => ({}),
-  spec: (v, at) => ({ specs: stringList(v, at).map(at.path) }),
-  specs: (v, at) => ({ specs: stringList(v, at).map(at.path) }),
-  etcd: (v, at) => ({ etcd: stringList(v, at).map((e) => normalizeVersion(option(at), e)) }),
-  specDir: (v, at) => ({ specDir: at.path(nonEmptyString(v, at)) }),
-  out: (v, at) => ({ out: at.path(nonEmptyString(v, at)) }),
-  int64: (v, at) => ({ int64: oneOf(v, at, ['bigint', 'string'] as const) }),
-  services: (v, at) => ({ services: stringList(v, at).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) }),
-  name: (v, at) => ({ name: nonEmptyString(v, at) }),
-  cacheDir: (v, at) => ({ cacheDir: at.path(nonEmptyString(v, at)) }),
-  download: (v, at) => ({ download: boolean(v, at) }),
-  sha256: (v, at) => ({ sha256: pins(v, at) }),
-};
-
 /** Check a config value (parsed JSON or a module's default export) key by key. */
 export function validateConfig(file: string, value: unknown): ConfigOptions {
   if (!isRecord(value)) throw new OptionError(file, `must hold an object of options, not ${describe(value)}`);
-  if ('spec' in value && 'specs' in value) throw new OptionError(`${file}: specs`, 'give "spec" or "specs", not both');
-  const result: ConfigOptions = {};
-  for (const [key, v] of Object.entries(value)) {
-    const read = Object.hasOwn(KEYS, key) ? KEYS[key] : undefined;
-    if (!read) throw new OptionError(`${file}: ${key}`, `unknown key; the known keys are ${Object.keys(KEYS).join(', ')}`);
-    Object.assign(result, read(v, { file, key, path: (p) => resolve(dirname(file), p) }));
-  }
-  return result;
+  return readOptions(value, { kind: 'config', file });
 }
 
 /** Flags override the config; inputs given as flags (`--spec`, `--etcd`) replace the config's inputs as a whole. */
@@ -128,65 +83,4 @@ export function toGenerateOptions(options: ConfigOptions, configFile: string | u
     throw new OptionError('--out', `the output directory is required: ${where}`);
   }
   return { ...rest, out };
-}
-
-function option(at: Place): string {
-  return `${at.file}: ${at.key}`;
-}
-
-function fail(at: Place, expected: string, value: unknown): never {
-  throw new OptionError(option(at), `must be ${expected}, not ${describe(value)}`);
-}
-
-function nonEmptyString(value: unknown, at: Place): string {
-  return typeof value === 'string' && value !== '' ? value : fail(at, 'a non-empty string', value);
-}
-
-function stringList(value: unknown, at: Place): string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && s !== '')) {
-    return fail(at, 'a string or a non-empty array of strings', value);
-  }
-  return list as string[];
-}
-
-function oneOf<T extends string>(value: unknown, at: Place, choices: readonly T[]): T {
-  return choices.includes(value as T) ? (value as T) : fail(at, choices.map((c) => JSON.stringify(c)).join(' or '), value);
-}
-
-function boolean(value: unknown, at: Place): boolean {
-  return typeof value === 'boolean' ? value : fail(at, 'true or false', value);
-}
-
-/** `{"3.7.0": {"rpc": "<64 hex>", "v3lock": …, "v3election": …}}` */
-function pins(value: unknown, at: Place): PinnedDigests {
-  if (!isRecord(value)) return fail(at, 'an object of etcd versions', value);
-  const out: Record<string, Record<string, string>> = {};
-  for (const [version, digests] of Object.entries(value)) {
-    const place = { ...at, key: `${at.key}.${version}` };
-    const normalized = normalizeVersion(option(place), version);
-    if (!isRecord(digests)) return fail(place, `an object of spec names (${SPEC_NAMES.join(', ')}) to SHA-256 digests`, digests);
-    out[normalized] = {};
-    for (const [name, digest] of Object.entries(digests)) {
-      const where = { ...place, key: `${place.key}.${name}` };
-      if (!(SPEC_NAMES as readonly string[]).includes(name)) throw new OptionError(option(where), `unknown spec; the specs are ${SPEC_NAMES.join(', ')}`);
-      if (typeof digest !== 'string' || !/^[0-9a-f]{64}$/i.test(digest)) return fail(where, 'a SHA-256 digest (64 hex digits)', digest);
-      out[normalized][name] = digest.toLowerCase();
-    }
-  }
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `an array ${truncate(JSON.stringify(value))}`;
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${truncate(JSON.stringify(value))}`;
-}
-
-function truncate(text: string | undefined): string {
-  return text === undefined ? '' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

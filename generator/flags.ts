@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { applyFlags, loadConfig, toGenerateOptions, type FlagOptions } from './config.js';
 import type { GenerateOptions } from './generate.js';
+import { INT64_MODES } from '../templates/options.js';
+import { readOptions } from './options.js';
 
 export interface GenerateFlag {
   /** As commander spells it: `--spec <file-or-dir>`, `--no-config`, `--check`. */
@@ -25,7 +27,7 @@ export const GENERATE_FLAGS: readonly GenerateFlag[] = [
   { flags: '--out <dir>', value: 'one', description: 'the output directory (replaced as a whole)' },
   { flags: '--check', description: 'write nothing; exit 1 when the files on disk differ from what would be generated' },
   { flags: '--force', description: 'regenerate even when the inputs and options are unchanged' },
-  { flags: '--int64 <kind>', value: 'one', description: 'how 64-bit integers come back', choices: ['bigint', 'string'], defaultValue: 'bigint' },
+  { flags: '--int64 <kind>', value: 'one', description: 'how 64-bit integers come back', choices: INT64_MODES, defaultValue: 'bigint' },
   { flags: '--services <list>', value: 'list', description: 'emit only these services and the messages they use, e.g. kv,watch,lease' },
   { flags: '--name <identifier>', value: 'one', description: 'the name of the client factory', defaultValue: 'createClient' },
   { flags: '--cache-dir <dir>', value: 'one', description: 'where downloaded specs are kept (default: $XDG_CACHE_HOME/etcd-gateway-codegen)' },
@@ -69,21 +71,10 @@ export function parseGenerateFlags(argv: readonly string[]): Record<string, unkn
   return given;
 }
 
-/** The config-file options the flags set (a flag not given is undefined). */
+/** The options the flags set (a flag not given is left out), checked as every source's options are. */
 export function configFromFlags(flags: Record<string, unknown>): FlagOptions {
-  const string = (key: string): string | undefined => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
-  const strings = (key: string): string[] | undefined => (Array.isArray(flags[key]) ? (flags[key] as string[]) : undefined);
-  return {
-    specs: strings('spec'),
-    etcd: strings('etcd'),
-    specDir: string('specDir'),
-    out: string('out'),
-    int64: string('int64') as FlagOptions['int64'],
-    services: strings('services'),
-    name: string('name'),
-    cacheDir: string('cacheDir'),
-    download: flags['download'] === false ? false : undefined,
-  };
+  const { spec, config: _config, check: _check, force: _force, download, ...rest } = flags;
+  return readOptions({ ...rest, specs: spec, download: download === false ? false : undefined }, { kind: 'flag' });
 }
 
 /** The options `generate` runs with: the config file (unless `--no-config`), overridden by the flags. */

@@ -9,19 +9,19 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from '../spec/errors.js';
 import type { ApiModel } from '../spec/model.js';
-import { isIdentifier } from '../spec/names.js';
 import { openApi } from '../spec/open.js';
 import type { ResolveOptions, SpecSet } from '../spec/resolve.js';
-import type { DownloadProgress, PinnedDigests } from '../spec/download.js';
+import type { DownloadProgress } from '../spec/download.js';
+import type { EmitOptions } from '../templates/options.js';
 import { bodyOf, computeDigest, computeOutputDigest, describeInputs, digestOf, generatorFingerprint, header, outputDigestOf } from './header.js';
+import { optionName, readOptions, type ConfigOptions } from './options.js';
 import { assertOwned, diffTree, readTree, writeAtomically, type OutputFile, type TreeDiff } from './write.js';
 
-export interface GenerateOptions {
-  /** Spec files or directories; a directory means every `*.swagger.json` in it. */
+/** The options of one run: the config's options (docs in options.ts), `out` required, and the per-run switches. */
+export interface GenerateOptions extends Readonly<Omit<ConfigOptions, 'specs' | 'etcd' | 'services' | 'out'>> {
   readonly specs?: readonly string[];
-  /** etcd versions whose specs are found under `specDir` / `ETCD_SPECS_DIR` (`v<version>/`). */
   readonly etcd?: readonly string[];
-  readonly specDir?: string;
+  readonly services?: readonly string[];
   /** The output directory (owned by the generator: replaced as a whole). */
   readonly out: string;
   /** Compare with what is on disk instead of writing. */
@@ -30,19 +30,8 @@ export interface GenerateOptions {
   readonly write?: boolean;
   /** Regenerate even when the digest says nothing changed. */
   readonly force?: boolean;
-  readonly int64?: 'bigint' | 'string';
-  /** Only these services (`kv,watch,lease`). */
-  readonly services?: readonly string[];
-  /** The client factory's name (default `createClient`). */
-  readonly name?: string;
   /** Resolve an etcd version that is not found locally (default: download it, unless `download` is false). */
   readonly fetchVersion?: ResolveOptions['fetchVersion'];
-  /** Download specs of an `etcd` version not found under `specDir` (default true). */
-  readonly download?: boolean;
-  /** Where downloaded specs are kept (default `$XDG_CACHE_HOME/etcd-gateway-codegen`). */
-  readonly cacheDir?: string;
-  /** SHA-256 digests to hold downloads to, by etcd version then spec name (`rpc`, `v3lock`, `v3election`). */
-  readonly sha256?: PinnedDigests;
   /** Told how a download goes (the CLI draws a progress line from it on a terminal). */
   readonly onProgress?: (progress: DownloadProgress) => void;
 }
@@ -104,7 +93,7 @@ function unchangedResult(out: string, files: ReadonlyMap<string, string>, notes:
 }
 
 /** The digest of inputs, options and generator that every output header carries. */
-async function inputDigest(sets: readonly SpecSet[], emitOptions: ReturnType<typeof checkOptions>, options: GenerateOptions): Promise<string> {
+async function inputDigest(sets: readonly SpecSet[], emitOptions: EmitOptions, options: GenerateOptions): Promise<string> {
   const texts = new Map(sets.flatMap((s) => s.inputs.map((i) => [i.file, i.text ?? ''] as const)));
   const digestOptions = { int64: emitOptions.int64, clientName: emitOptions.clientName, services: options.services ?? null };
   return computeDigest({ sets, texts, options: digestOptions, fingerprint: await generatorFingerprint() });
@@ -120,13 +109,11 @@ function cacheOnly(options: GenerateOptions): ResolveOptions['fetchVersion'] {
   };
 }
 
-function checkOptions(options: GenerateOptions) {
-  if (!options.out) throw new OptionError('--out', 'the output directory is required');
-  const int64 = options.int64 ?? 'bigint';
-  if (int64 !== 'bigint' && int64 !== 'string') throw new OptionError('--int64', `must be bigint or string, not ${JSON.stringify(int64)}`);
-  const clientName = options.name ?? 'createClient';
-  if (!isIdentifier(clientName)) throw new OptionError('--name', `${JSON.stringify(clientName)} is not a JavaScript identifier`);
-  return { int64, clientName } as const;
+/** The API's check: the one every source's options get (options.ts), then what templates need. */
+function checkOptions(options: GenerateOptions): EmitOptions {
+  if (!options.out) throw new OptionError(optionName({ kind: 'api' }, 'out'), 'the output directory is required');
+  const checked = readOptions(options as unknown as Record<string, unknown>, { kind: 'api' });
+  return { int64: checked.int64 ?? 'bigint', clientName: checked.name ?? 'createClient' };
 }
 
 /**
@@ -161,7 +148,7 @@ async function loadStages(cacheDir: string | undefined) {
 
 type Stages = Awaited<ReturnType<typeof loadStages>>;
 
-async function render(model: ApiModel, sets: readonly SpecSet[], emitOptions: { int64: 'bigint' | 'string'; clientName: string }, digest: string, stages: Stages): Promise<OutputFile[]> {
+async function render(model: ApiModel, sets: readonly SpecSet[], emitOptions: EmitOptions, digest: string, stages: Stages): Promise<OutputFile[]> {
   const [{ emitFiles, RUNTIME_DIR }, { runtimeClosure }] = stages.modules;
   const formatted = await stages.format(emitFiles(model, emitOptions));
   stages.flushCodeCache();

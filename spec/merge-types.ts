@@ -3,7 +3,8 @@
  * versions that have it when not every version of its message or enum does.
  */
 import { compareText } from './order.js';
-import type { ApiModel, Enum, EnumValue, Field, FieldType, Message } from './model.js';
+import { fieldTypeName } from './kinds.js';
+import type { ApiModel, Enum, EnumValue, Field, Message } from './model.js';
 
 /** One version's copy of something, and the versions it stands for. */
 export interface Versioned<T> {
@@ -73,8 +74,7 @@ function mergeFields(message: string, copies: readonly Versioned<Message>[], pre
 }
 
 function typeText(field: Field): string {
-  const t: FieldType = field.type;
-  const base = t.kind === 'scalar' ? t.scalar : t.kind === 'json' ? 'json' : `${t.kind} ${t.name}`;
+  const base = fieldTypeName(field.type, true);
   return field.repeated ? `repeated ${base}` : base;
 }
 

@@ -5,6 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OptionError } from './errors.js';
+import { VERSION_TEXT } from './versions.js';
 
 export interface SpecInput {
   readonly file: string;
@@ -33,16 +34,18 @@ export interface ResolveOptions {
 }
 
 const SPEC_FILE = /\.swagger\.json$/;
-const VERSION_DIR = /^v?(\d+\.\d+\.\d+(?:[-+][\w.]+)?)$/;
+
+/** `v3.7.0-alpha.0` → `3.7.0-alpha.0`; undefined when it is not an etcd version. */
+const versionText = (text: string): string | undefined => (VERSION_TEXT.test(text) ? text.replace(/^v/, '') : undefined);
 
 /** The etcd version a directory name stands for (`v3.6.14` → `3.6.14`), if it is one. */
 export function versionFromDirName(dir: string): string | undefined {
-  return VERSION_DIR.exec(basename(dir))?.[1];
+  return versionText(basename(dir));
 }
 
 /** Normalise a version as given by a user (`v3.6.14`, `3.6.14`, `etcd@3.6.14`). */
 export function normalizeVersion(option: string, given: string): string {
-  const version = VERSION_DIR.exec(given.replace(/^etcd@/, ''))?.[1];
+  const version = versionText(given.replace(/^etcd@/, ''));
   if (!version) throw new OptionError(option, `${JSON.stringify(given)} is not an etcd version like 3.6.14`);
   return version;
 }

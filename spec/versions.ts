@@ -2,7 +2,35 @@
 
 export type Prefix = '/v3' | '/v3beta' | '/v3alpha';
 
+/** An etcd version as written in a tag, a directory name or `/version`: `3.6.14`, `v3.6.14`, `3.7.0-alpha.0`. */
+export const VERSION_TEXT = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+][\w.]+)?$/;
+
+export interface EtcdVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  /** `3.6.14` (no `v`, no suffix). */
+  readonly text: string;
+}
+
+/** The one parser of etcd versions in spec/ and generator/ (the runtime keeps its own: it ships alone). */
+export function parseVersion(text: string): EtcdVersion | undefined {
+  const match = VERSION_TEXT.exec(text);
+  if (!match) return undefined;
+  const [major, minor, patch] = [match[1], match[2], match[3]].map(Number) as [number, number, number];
+  return { major, minor, patch, text: `${major}.${minor}.${patch}` };
+}
+
+/** `3.4.23` → `3.4`. */
+export function minorOf(version: string): string {
+  const parsed = parseVersion(version);
+  return parsed ? `${parsed.major}.${parsed.minor}` : version;
+}
+
+/** Major, minor, patch; lenient (a part that is not a number is 0), for ordering whatever a caller holds. */
 function parts(version: string): number[] {
+  const parsed = parseVersion(version);
+  if (parsed) return [parsed.major, parsed.minor, parsed.patch];
   return version.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((p) => Number.parseInt(p, 10) || 0);
 }
 

@@ -3,6 +3,7 @@
  * decoded form, zero values filled in). Straight-line code, no reflection at run time.
  */
 import { StructureKind, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, VariableDeclarationKind, type WriterFunction } from 'ts-morph';
+import { scalarInfo, unreachable } from '../spec/kinds.js';
 import type { ApiModel, Enum, Field, FieldType, Message, ScalarKind } from '../spec/model.js';
 import type { Imports } from './imports.js';
 import { RUNTIME } from './runtime-manifest.js';
@@ -67,17 +68,32 @@ function encodeValue(f: Field, value: string, imports: Imports): string {
 }
 
 function encodeScalarOrMessage(t: FieldType, v: string, imports: Imports): string {
-  if (t.kind === 'message') return `${encoderName(t.name)}(${v})`;
-  if (t.kind !== 'scalar') return v;
-  switch (t.scalar) {
-    case 'bytes':
-      return `${imports.value(RUNTIME.bytes, 'encodeBytes')}(${v})`;
-    case 'int64':
-      return `${imports.value(RUNTIME.int64, 'encodeInt64')}(${v})`;
-    case 'uint64':
-      return `${imports.value(RUNTIME.int64, 'encodeInt64')}(${v}, true)`;
-    default:
+  switch (t.kind) {
+    case 'message':
+      return `${encoderName(t.name)}(${v})`;
+    case 'enum':
+    case 'json':
       return v;
+    case 'scalar':
+      return encodeScalar(t.scalar, v, imports);
+    default:
+      return unreachable(t, 'field kind');
+  }
+}
+
+function encodeScalar(scalar: ScalarKind, v: string, imports: Imports): string {
+  const info = scalarInfo(scalar);
+  switch (info.wire) {
+    case 'base64':
+      return `${imports.value(RUNTIME.bytes, 'encodeBytes')}(${v})`;
+    case 'decimal':
+      return `${imports.value(RUNTIME.int64, 'encodeInt64')}(${v}${info.unsigned ? ', true' : ''})`;
+    case 'string':
+    case 'bool':
+    case 'number':
+      return v;
+    default:
+      return unreachable(info.wire, 'scalar wire form');
   }
 }
 
@@ -131,23 +147,27 @@ function decodeOne(t: FieldType, v: string, path: string, codec: Codec): string 
     }
     case 'scalar':
       return `${scalarDecoder(t.scalar, codec)}(${v}, ${path})`;
+    default:
+      return unreachable(t, 'field kind');
   }
 }
 
 /** The runtime function decoding a scalar: each takes `(value, path)`. */
 function scalarDecoder(scalar: ScalarKind, { options, imports }: Codec): string {
-  switch (scalar) {
-    case 'bytes':
+  const { wire } = scalarInfo(scalar);
+  switch (wire) {
+    case 'base64':
       return imports.value(RUNTIME.bytes, 'decodeBytes');
-    case 'int64':
-    case 'uint64':
+    case 'decimal':
       return imports.value(RUNTIME.int64, options.int64 === 'string' ? 'decodeInt64String' : 'decodeInt64');
     case 'string':
       return imports.value(RUNTIME.codec, 'decodeString');
     case 'bool':
       return imports.value(RUNTIME.codec, 'decodeBool');
-    default:
+    case 'number':
       return imports.value(RUNTIME.codec, 'decodeNumber');
+    default:
+      return unreachable(wire, 'scalar wire form');
   }
 }
 

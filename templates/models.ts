@@ -2,6 +2,7 @@
  * emitModels: one interface per message (decoded and input forms) and one union type per enum.
  */
 import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatureStructure, type StatementStructures } from 'ts-morph';
+import { scalarInfo, unreachable } from '../spec/kinds.js';
 import type { ApiModel, Enum, Field, FieldType, Message, ScalarKind } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { EmitOptions } from './options.js';
@@ -90,6 +91,8 @@ function outputItemType(t: FieldType, options: EmitOptions): string {
       return 'unknown';
     case 'scalar':
       return scalarType(t.scalar, () => 'Uint8Array', () => (options.int64 === 'string' ? 'string' : 'bigint'));
+    default:
+      return unreachable(t, 'field kind');
   }
 }
 
@@ -108,23 +111,27 @@ function inputItemType(t: FieldType, imports: Imports): string {
       return 'unknown';
     case 'scalar':
       return scalarType(t.scalar, () => imports.type(RUNTIME.codec, 'BytesInput'), () => imports.type(RUNTIME.int64, 'Int64Input'));
+    default:
+      return unreachable(t, 'field kind');
   }
 }
 
 /** A scalar's TypeScript type; bytes and 64-bit integers differ between the decoded and the input form. */
 function scalarType(scalar: ScalarKind, bytes: () => string, int64: () => string): string {
-  switch (scalar) {
-    case 'bytes':
+  const { wire } = scalarInfo(scalar);
+  switch (wire) {
+    case 'base64':
       return bytes();
     case 'string':
       return 'string';
     case 'bool':
       return 'boolean';
-    case 'int64':
-    case 'uint64':
+    case 'decimal':
       return int64();
-    default:
+    case 'number':
       return 'number';
+    default:
+      return unreachable(wire, 'scalar wire form');
   }
 }
 

@@ -3,6 +3,7 @@
  * operation descriptor, codecs and the transport.
  */
 import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStructure, type FunctionDeclarationStructure, type StatementStructures, type VariableStatementStructure, type WriterFunction } from 'ts-morph';
+import { scalarInfo } from '../spec/kinds.js';
 import type { ApiModel, Field, Message, Operation, Service } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
@@ -48,7 +49,7 @@ export function requestIsOptional(op: Operation, messages: Messages): boolean {
  */
 export function byteStreamField(op: Operation, messages: Messages): Field | undefined {
   if (!op.responseStreaming || op.requestStreaming) return undefined;
-  const bytes = (messages.get(op.response)?.fields ?? []).filter((f) => !f.repeated && f.type.kind === 'scalar' && f.type.scalar === 'bytes');
+  const bytes = (messages.get(op.response)?.fields ?? []).filter((f) => !f.repeated && f.type.kind === 'scalar' && scalarInfo(f.type.scalar).wire === 'base64');
   return bytes.length === 1 ? bytes[0] : undefined;
 }
 

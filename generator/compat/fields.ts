@@ -3,6 +3,7 @@
  * where the message travels: a request field one server does not know is silently ignored (the silent
  * risks), a response field one server does not send is read as its zero value.
  */
+import { fieldTypeName, scalarInfo, type ScalarWire } from '../../spec/kinds.js';
 import type { Field, Message } from '../../spec/model.js';
 import { ignoredFieldConsequence } from '../../spec/risks.js';
 import { travels, usedBy, type CompareContext } from './context.js';
@@ -84,17 +85,12 @@ function fieldChange(id: 'field-added' | 'field-removed', m: Message, f: Field, 
   };
 }
 
-const SCALAR_WIRE: Partial<Record<string, string>> = { bytes: 'base64 string', string: 'string', bool: 'boolean', int64: 'decimal string', uint64: 'decimal string' };
+const WIRE_TEXT = { base64: 'base64 string', string: 'string', bool: 'boolean', decimal: 'decimal string', number: 'number' } as const satisfies Record<ScalarWire, string>;
 
 /** How a type travels as JSON: two types of one class are the same on the wire. */
 function wireClass(f: Field): string {
   const t = f.type;
-  const base =
-    t.kind === 'scalar'
-      ? (SCALAR_WIRE[t.scalar] ?? 'number')
-      : t.kind === 'json'
-        ? 'json'
-        : `${t.kind} ${t.name}`;
+  const base = t.kind === 'scalar' ? WIRE_TEXT[scalarInfo(t.scalar).wire] : fieldTypeName(t, true);
   return f.repeated ? `array of ${base}` : base;
 }
 

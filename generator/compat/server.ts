@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OptionError } from '../../spec/errors.js';
 import type { ApiModel } from '../../spec/model.js';
-import { compareVersions, servedPrefixes } from '../../spec/versions.js';
+import { compareVersions, minorOf, parseVersion, servedPrefixes } from '../../spec/versions.js';
 import { compareModels } from './compare.js';
 import { createContext } from './context.js';
 import { comparePrefixes } from './prefixes.js';
@@ -70,7 +70,7 @@ async function readServerVersion(url: string, fetchImpl: typeof fetch): Promise<
     throw new OptionError('--server', `cannot read ${url}/version: ${(e as Error).message}${cause}`);
   }
   const version = (tryJson(text) as { etcdserver?: unknown } | undefined)?.etcdserver;
-  if (typeof version !== 'string' || !/^\d+\.\d+\.\d+/.test(version)) {
+  if (typeof version !== 'string' || !parseVersion(version)) {
     throw new OptionError('--server', `${url}/version did not answer an etcd version: ${text.slice(0, 80)}`);
   }
   return version;
@@ -88,10 +88,10 @@ function tryJson(text: string): unknown {
 export async function findServerSpecs(version: string, specDir: string | undefined): Promise<{ dir?: string; note: string }> {
   if (!specDir) return { note: `ETCD_SPECS_DIR is not set: only the path prefix was checked, from the built-in table of what etcd ${version} serves` };
   const names = await readdir(specDir).catch(() => [] as string[]);
-  const versions = names.filter((n) => /^v\d+\.\d+\.\d+$/.test(n)).map((n) => n.slice(1));
+  const versions = names.filter((n) => n.startsWith('v') && parseVersion(n)?.text === n.slice(1)).map((n) => n.slice(1));
   if (versions.includes(version)) return { dir: join(specDir, `v${version}`), note: '' };
-  const minor = (v: string) => v.split('.').slice(0, 2).join('.');
-  const patch = (v: string) => Number(v.split('.')[2]);
+  const minor = minorOf;
+  const patch = (v: string): number => parseVersion(v)?.patch ?? 0;
   const sameMinor = versions.filter((v) => minor(v) === minor(version));
   const nearest = sameMinor.sort((a, b) => Math.abs(patch(a) - patch(version)) - Math.abs(patch(b) - patch(version)) || compareVersions(b, a))[0];
   if (nearest) {

@@ -1,10 +1,11 @@
 /** Comparing message shapes: the wire fields, their types and repetition (prose ignored). */
+import { fieldTypeName } from '../../spec/kinds.js';
 import type { ApiModel, Enum, Field, FieldType, Message } from '../../spec/model.js';
 import type { CompareContext } from './context.js';
 import type { Change } from './types.js';
 
 export function typeText(type: FieldType, repeated = false): string {
-  const base = type.kind === 'scalar' ? type.scalar : type.kind === 'json' ? 'json' : type.name;
+  const base = fieldTypeName(type, false);
   return repeated ? `repeated ${base}` : base;
 }
 

@@ -2,7 +2,7 @@
  * The error table of GATEWAY.md, produced by a real etcd 3.4 and read by the generated client:
  * each case gives an EtcdError with the right gRPC code, codeName, HTTP status and the server's message.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { describeEtcd, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';

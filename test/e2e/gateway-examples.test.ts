@@ -2,7 +2,7 @@
  * Every curl example of etcd's "gRPC gateway" guide, reproduced through the generated client against a real
  * etcd, asserting decoded values: bytes as Uint8Array, int64 as bigint, omitted zero values filled back in.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 

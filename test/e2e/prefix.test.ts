@@ -4,7 +4,7 @@
  * client whose spec predates client-chosen watch IDs (3.3.12) watches over POSTs, never a shared websocket.
  */
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadClient } from '../helpers/client.js';
 import { describeEtcd, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 

@@ -1,17 +1,11 @@
 // Shared by the everyday suites: text, sleeps, waiting for a condition, and the raw keys under a prefix.
 import type { Client } from '../helpers/fixture.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep, until as waitFor } from '../helpers/wait.js';
 
 export const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
 
-export async function waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+
 
 /** Every key (as text) and value under `prefix`, read with the generated KV service only. */
 export async function rawEntries(client: Client, prefix: string): Promise<[string, string][]> {

@@ -1,6 +1,6 @@
 // client.iterate against a real etcd 3.4.23: 1,200 keys read 7 at a time while writers add, change and delete
 // keys under the same prefix; what comes out is exactly the range at the first page's revision, in key order.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { sleep, text } from './helpers.js';

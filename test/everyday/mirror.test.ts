@@ -1,7 +1,7 @@
 // client.mirror on a real three-member etcd 3.4.23 cluster: the mirror (through one member only) stays equal to
 // the range of its prefix through writes, that member's restart, and a compaction made while it was down (which
 // forces a relist); its change stream rebuilds the same map.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useCluster } from '../helpers/fixture.js';
 import { text, waitFor } from './helpers.js';

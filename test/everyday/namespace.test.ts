@@ -1,6 +1,6 @@
 // client.namespace against a real etcd 3.4.23: two namespaces and the raw client side by side, across kv, txn,
 // watch (POST and websocket), locks, elections and leases; "all keys" stays inside the namespace; namespaces nest.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { countingWebSocket } from '../watch/helpers.js';
@@ -119,17 +119,19 @@ describeEtcd('client.namespace on etcd 3.4.23', () => {
       const a = raw.namespace(`ns4${transport}/a/`);
       const seen: string[] = [];
       const stop = new AbortController();
+      const all = a.watchEvents({ key: '', rangeEnd: '\0', prevKv: true, signal: stop.signal });
       const watching = (async () => {
-        for await (const event of a.watchEvents({ key: '', rangeEnd: '\0', prevKv: true, signal: stop.signal })) {
+        for await (const event of all) {
           seen.push(`${event.type} ${text(event.kv?.key)} ${text(event.prevKv?.key)}`);
         }
       })().catch((error: unknown) => (stop.signal.aborted ? undefined : Promise.reject(error)));
       const prefixed: string[] = [];
       const stopPrefixed = new AbortController();
+      const onPrefix = a.watchEvents({ key: 'p', prefix: true, signal: stopPrefixed.signal });
       const watchingPrefix = (async () => {
-        for await (const event of a.watchEvents({ key: 'p', prefix: true, signal: stopPrefixed.signal })) prefixed.push(text(event.kv?.key));
+        for await (const event of onPrefix) prefixed.push(text(event.kv?.key));
       })().catch((error: unknown) => (stopPrefixed.signal.aborted ? undefined : Promise.reject(error)));
-      await sleep(500); // both watches exist on the server (no created signal in this branch)
+      await Promise.all([all.created, onPrefix.created]); // both watches exist on the server
       await raw.put(`ns4${transport}/a`, 'outside');
       await raw.put(`ns4${transport}/b/k`, 'other namespace');
       await a.put('k', '1');
@@ -138,7 +140,7 @@ describeEtcd('client.namespace on etcd 3.4.23', () => {
       await raw.put(`ns4${transport}/a/p2`, 'y'); // written raw, seen in the namespace
       await a.delete('k');
       await waitFor(() => seen.length >= 5 && prefixed.length >= 2, 'the namespaced events');
-      await sleep(200);
+      await sleep(200); // a quiet period: no event beyond the expected ones arrives
       stop.abort();
       stopPrefixed.abort();
       await Promise.all([watching, watchingPrefix]);

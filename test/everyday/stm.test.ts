@@ -1,6 +1,6 @@
 // client.stm against a real etcd 3.4.23: a bank whose total survives concurrent transfers from several clients
 // under every isolation level that promises it, and each level's guarantees shown one by one (Go's concurrency.STM).
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { text } from './helpers.js';

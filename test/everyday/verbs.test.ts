@@ -1,5 +1,5 @@
 // The everyday verbs, the txn builder and the typed answers against a real etcd 3.4.23.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { text } from './helpers.js';

@@ -1,7 +1,7 @@
 // The etcd test harness itself, against real etcd servers.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeEtcd, etcdAvailable, etcdctl, spawnEtcdctl, startCluster, startEtcd, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
+import { describeEtcd, etcdctl, spawnEtcdctl, startCluster, startEtcd, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');

@@ -5,13 +5,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { generate, type GenerateOptions } from '../../generator/generate.js';
+import type { Int64Mode } from '../../templates/options.js';
 import { repoRoot, specsDir } from './specs.js';
 
 export type GeneratedModule = typeof import('../../generated/index.js');
 
 export interface ClientSpec {
   readonly etcd?: string | readonly string[];
-  readonly int64?: 'bigint' | 'string';
+  readonly int64?: Int64Mode;
   readonly services?: readonly string[];
   readonly name?: string;
 }

@@ -18,6 +18,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { describe } from 'vitest';
 import { currentServer, installHint, serverBinaries, serverTag } from './servers.js';
 import type { ServerTls } from './tls.js';
+import { sleep } from './wait.js';
 
 export interface StartEtcdOptions {
   /** `--auth-token-ttl` in seconds (etcd's default is 300). */
@@ -411,7 +412,7 @@ async function waitHealthy(member: Member, timeoutMs: number): Promise<void> {
         false,
       );
     }
-    await sleep(100);
+    await sleep(100); // the poll interval of this health check
   }
 }
 
@@ -447,7 +448,7 @@ async function waitForLeader(
       const tails = members.map((m) => `${m.name}:\n${tailBlock(m.output(15))}`).join('\n');
       throw new Error(`etcd cluster has no agreed leader after ${timeoutMs} ms (${last})\n${tails}`);
     }
-    await sleep(100);
+    await sleep(100); // the poll interval of this leader check
   }
 }
 
@@ -662,8 +663,4 @@ function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,23 +8,24 @@ const put = { etcdserverpbPutRequest: { type: 'object', properties: { key: { typ
 
 describe('routes and operations', () => {
   it.each([
-    ['/v3alpha/kv/put', 'Put', 'KV', 'put'],
-    ['/v3beta/kv/put', 'Put', 'KV', 'put'],
-    ['/v3/kv/put', 'KV_Put', 'KV', 'put'],
-    ['/v3/kv/deleterange', 'KV_DeleteRange', 'KV', 'deleteRange'],
-    ['/v3/lease/revoke', 'Lease_LeaseRevoke', 'Lease', 'revoke'],
-    ['/v3/lease/keepalive', 'Lease_LeaseKeepAlive', 'Lease', 'keepAlive'],
-    ['/v3/auth/authenticate', 'Auth_Authenticate', 'Auth', 'authenticate'],
-    ['/v3/auth/enable', 'Auth_AuthEnable', 'Auth', 'enable'],
-    ['/v3/auth/user/grant', 'Auth_UserGrantRole', 'Auth', 'userGrantRole'],
-    ['/v3/maintenance/hashkv', 'Maintenance_HashKV', 'Maintenance', 'hashKV'],
-    ['/v3/cluster/member/list', 'Cluster_MemberList', 'Cluster', 'memberList'],
-    ['/v3/watch', 'Watch_Watch', 'Watch', 'watch'],
-  ])('%s (%s) → %s.%s at a prefix-free route', (path, operationId, tag, method) => {
+    { given: { path: '/v3alpha/kv/put', operationId: 'Put', tag: 'KV' }, want: { service: 'KV', method: 'put' } },
+    { given: { path: '/v3beta/kv/put', operationId: 'Put', tag: 'KV' }, want: { service: 'KV', method: 'put' } },
+    { given: { path: '/v3/kv/put', operationId: 'KV_Put', tag: 'KV' }, want: { service: 'KV', method: 'put' } },
+    { given: { path: '/v3/kv/deleterange', operationId: 'KV_DeleteRange', tag: 'KV' }, want: { service: 'KV', method: 'deleteRange' } },
+    { given: { path: '/v3/lease/revoke', operationId: 'Lease_LeaseRevoke', tag: 'Lease' }, want: { service: 'Lease', method: 'revoke' } },
+    { given: { path: '/v3/lease/keepalive', operationId: 'Lease_LeaseKeepAlive', tag: 'Lease' }, want: { service: 'Lease', method: 'keepAlive' } },
+    { given: { path: '/v3/auth/authenticate', operationId: 'Auth_Authenticate', tag: 'Auth' }, want: { service: 'Auth', method: 'authenticate' } },
+    { given: { path: '/v3/auth/enable', operationId: 'Auth_AuthEnable', tag: 'Auth' }, want: { service: 'Auth', method: 'enable' } },
+    { given: { path: '/v3/auth/user/grant', operationId: 'Auth_UserGrantRole', tag: 'Auth' }, want: { service: 'Auth', method: 'userGrantRole' } },
+    { given: { path: '/v3/maintenance/hashkv', operationId: 'Maintenance_HashKV', tag: 'Maintenance' }, want: { service: 'Maintenance', method: 'hashKV' } },
+    { given: { path: '/v3/cluster/member/list', operationId: 'Cluster_MemberList', tag: 'Cluster' }, want: { service: 'Cluster', method: 'memberList' } },
+    { given: { path: '/v3/watch', operationId: 'Watch_Watch', tag: 'Watch' }, want: { service: 'Watch', method: 'watch' } },
+  ])('$given.path ($given.operationId) → $want.service.$want.method at a prefix-free route', ({ given, want }) => {
+    const { path, operationId, tag } = given;
     const model = buildModel([spec('rpc.swagger.json', [{ path, operationId, tag }], {})]);
     const op = model.services[0]!.operations[0]!;
-    expect(model.services[0]!.name).toBe(tag);
-    expect(op.method).toBe(method);
+    expect(model.services[0]!.name).toBe(want.service);
+    expect(op.method).toBe(want.method);
     expect(op.route.path).toBe(path.replace(/^\/v3(alpha|beta)?/, ''));
     expect(op.route.specPrefix).toBe(/^\/v3(alpha|beta)?/.exec(path)![0]);
   });
@@ -54,23 +55,23 @@ describe('routes and operations', () => {
   });
 
   it.each([
-    ['bare', undefined, 'bare'],
-    ['envelope', undefined, 'envelope'],
-    ['x-stream-definitions', undefined, 'x-stream-definitions'],
-  ] as const)('recognises a %s streaming response', (streamOut, _, style) => {
-    const model = buildModel([spec('rpc.swagger.json', [{ path: '/v3/watch', operationId: 'Watch', tag: 'Watch', streamIn: true, streamOut }], {})]);
-    expect(model.services[0]!.operations[0]).toMatchObject({ requestStreaming: true, responseStreaming: true, streamStyle: style });
+    { given: 'bare', want: 'bare' },
+    { given: 'envelope', want: 'envelope' },
+    { given: 'x-stream-definitions', want: 'x-stream-definitions' },
+  ] as const)('recognises a $given streaming response', ({ given, want }) => {
+    const model = buildModel([spec('rpc.swagger.json', [{ path: '/v3/watch', operationId: 'Watch', tag: 'Watch', streamIn: true, streamOut: given }], {})]);
+    expect(model.services[0]!.operations[0]).toMatchObject({ requestStreaming: true, responseStreaming: true, streamStyle: want });
   });
 
   it.each([
-    ['Range', 'read'],
-    ['Put', 'write'],
-    ['Txn', 'txn'],
-    ['MemberList', 'read'],
-    ['LeaseGrant', 'write'],
-    ['LeaseTimeToLive', 'read'],
-    ['Compact', 'write'],
-  ])('classifies %s as %s for retries', (rpc, safety) => {
+    { given: 'Range', want: 'read' },
+    { given: 'Put', want: 'write' },
+    { given: 'Txn', want: 'txn' },
+    { given: 'MemberList', want: 'read' },
+    { given: 'LeaseGrant', want: 'write' },
+    { given: 'LeaseTimeToLive', want: 'read' },
+    { given: 'Compact', want: 'write' },
+  ])('classifies $given as $want for retries', ({ given: rpc, want: safety }) => {
     const model = buildModel([spec('rpc.swagger.json', [{ path: `/v3/${rpc.toLowerCase()}`, operationId: rpc, tag: 'KV' }], {})]);
     expect(model.services[0]!.operations[0]!.safety).toBe(safety);
   });
@@ -89,17 +90,17 @@ describe('messages and fields', () => {
   });
 
   it.each([
-    [{ type: 'string', format: 'uint64' }, { kind: 'scalar', scalar: 'uint64' }, false],
-    [{ type: 'integer', format: 'int64' }, { kind: 'scalar', scalar: 'integer' }, false],
-    [{ type: 'integer', format: 'int32' }, { kind: 'scalar', scalar: 'int32' }, false],
-    [{ type: 'boolean', format: 'boolean' }, { kind: 'scalar', scalar: 'bool' }, false],
-    [{ type: 'number', format: 'double' }, { kind: 'scalar', scalar: 'double' }, false],
-    [{ type: 'string' }, { kind: 'scalar', scalar: 'string' }, false],
-    [{ type: 'array', items: { type: 'string', format: 'byte' } }, { kind: 'scalar', scalar: 'bytes' }, true],
-    [{ type: 'object' }, { kind: 'json' }, false],
-  ])('maps %j to %j', (schema, type, repeated) => {
+    { given: { type: 'string', format: 'uint64' }, want: { type: { kind: 'scalar', scalar: 'uint64' }, repeated: false } },
+    { given: { type: 'integer', format: 'int64' }, want: { type: { kind: 'scalar', scalar: 'integer' }, repeated: false } },
+    { given: { type: 'integer', format: 'int32' }, want: { type: { kind: 'scalar', scalar: 'int32' }, repeated: false } },
+    { given: { type: 'boolean', format: 'boolean' }, want: { type: { kind: 'scalar', scalar: 'bool' }, repeated: false } },
+    { given: { type: 'number', format: 'double' }, want: { type: { kind: 'scalar', scalar: 'double' }, repeated: false } },
+    { given: { type: 'string' }, want: { type: { kind: 'scalar', scalar: 'string' }, repeated: false } },
+    { given: { type: 'array', items: { type: 'string', format: 'byte' } }, want: { type: { kind: 'scalar', scalar: 'bytes' }, repeated: true } },
+    { given: { type: 'object' }, want: { type: { kind: 'json' }, repeated: false } },
+  ])('maps $given', ({ given: schema, want }) => {
     const model = buildModel([spec('rpc.swagger.json', [{ path: '/v3/x', operationId: 'X', tag: 'KV', request: 'pbX' }], { pbX: { type: 'object', properties: { f: schema } } })]);
-    expect(model.messages.find((m) => m.name === 'X')!.fields[0]).toMatchObject({ type, repeated });
+    expect(model.messages.find((m) => m.name === 'X')!.fields[0]).toMatchObject(want);
   });
 
   it('keeps TTL, ID and dbSize as written and camel-cases snake_case', () => {
@@ -156,11 +157,11 @@ describe('messages and fields', () => {
 
 describe('errors name the place', () => {
   it.each([
-    [{ pbX: { type: 'object', properties: { f: { $ref: '#/definitions/nope' } } } }, '/definitions/pbX/properties/f/$ref', /\$ref to nothing/],
-    [{ pbX: { type: 'object', properties: { f: { allOf: [] } } } }, '/definitions/pbX/properties/f/allOf', /unsupported: allOf/],
-    [{ pbX: { type: 'object', properties: { f: { type: 'array', items: { type: 'array', items: {} } } } } }, '/definitions/pbX/properties/f/items', /array of arrays/],
-    [{ pbX: { type: 'object', properties: { f: { type: 'object', properties: { g: { type: 'string' } } } } } }, '/definitions/pbX/properties/f', /inline object/],
-  ])('%j', (definitions, pointer, reason) => {
+    { given: { pbX: { type: 'object', properties: { f: { $ref: '#/definitions/nope' } } } }, want: { pointer: '/definitions/pbX/properties/f/$ref', reason: /\$ref to nothing/ } },
+    { given: { pbX: { type: 'object', properties: { f: { allOf: [] } } } }, want: { pointer: '/definitions/pbX/properties/f/allOf', reason: /unsupported: allOf/ } },
+    { given: { pbX: { type: 'object', properties: { f: { type: 'array', items: { type: 'array', items: {} } } } } }, want: { pointer: '/definitions/pbX/properties/f/items', reason: /array of arrays/ } },
+    { given: { pbX: { type: 'object', properties: { f: { type: 'object', properties: { g: { type: 'string' } } } } } }, want: { pointer: '/definitions/pbX/properties/f', reason: /inline object/ } },
+  ])('$want.pointer', ({ given: definitions, want: { pointer, reason } }) => {
     const build = () => buildModel([spec('rpc.swagger.json', [{ path: '/v3/x', operationId: 'X', tag: 'KV', request: 'pbX' }], definitions)]);
     expect(build).toThrow(SpecError);
     expect(build).toThrow(reason);

@@ -1,10 +1,10 @@
 // Tokens that expire: etcd 3.4.23 with --auth-token-ttl 2. A client idle past the TTL keeps working, for unary
 // calls and for streams, by re-authenticating once on `invalid auth token` (concurrent calls share it).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const PASSWORD = 'rootpw';
 
 interface Exchange {
@@ -35,7 +35,7 @@ describeEtcd('auth tokens expiring after 2 s (etcd 3.4.23)', () => {
   /** Makes sure the client holds a token, then lets it expire. */
   const idlePastTtl = async (): Promise<void> => {
     await client.kv.range({ key: 'k', countOnly: true });
-    await sleep(3_000);
+    await sleep(3_000); // a TTL wait: past the token's 2 s TTL
   };
 
   it('keeps unary calls working after idling past the TTL, re-authenticating once', async () => {
@@ -94,7 +94,7 @@ describeEtcd('auth tokens expiring after 2 s (etcd 3.4.23)', () => {
         if (leader !== undefined) stop.abort();
       }
     })().catch((error: unknown) => (stop.signal.aborted ? undefined : Promise.reject(error)));
-    await sleep(300); // the first Observe has come back empty by now
+    await waitFor(() => values.length > 0, { what: 'the first, empty Observe' });
     // Another client campaigns, so nothing but the observer itself can refresh the observer's token.
     const candidate = fx.gen.createClient({ endpoints: fx.etcd.url, auth: { name: 'root', password: PASSWORD } });
     try {

@@ -1,18 +1,10 @@
 // Failover on a real three-member etcd 3.4.23 cluster: the leader SIGKILLed under load, a stopped member listed
 // first, a lease kept alive across the kill, and the fail-fast options once quorum is gone.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { useCluster } from '../helpers/fixture.js';
+import { sleep, until, waitFor } from '../helpers/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describeEtcd('a three-member etcd 3.4.23 cluster', () => {
   const fx = useCluster();
@@ -26,7 +18,7 @@ describeEtcd('a three-member etcd 3.4.23 cluster', () => {
     const keeper = await c.leaseKeeper({ ttl: 4 }); // a keepalive every 1.3 s, each attempt cut after 1.3 s
     await hung.kill('SIGSTOP');
     try {
-      await sleep(6_000);
+      await sleep(6_000); // a TTL wait: longer than the 4 s TTL, so only keepalives through other members keep it
       expect(keeper.signal.aborted).toBe(false); // the timed-out attempt moved the client to the next member
       expect((await c.lease.timeToLive({ ID: keeper.id })).TTL).toBeGreaterThan(0n);
     } finally {
@@ -115,15 +107,14 @@ describeEtcd('a three-member etcd 3.4.23 cluster', () => {
     await other.kill('SIGKILL');
 
     const strict = client([survivor.url], { requireLeader: true, retry: { deadlineMs: 500 } });
-    let lastError: unknown;
     // The survivor notices within an election timeout or two that it has no leader.
-    for (let i = 0; i < 30 && !(lastError instanceof fx.gen.EtcdError && /no leader/.test(lastError.message)); i++) {
-      lastError = await strict.kv.range({ key: 'held' }).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      await sleep(500);
-    }
+    const lastError = await waitFor(
+      async () => {
+        const error = await strict.kv.range({ key: 'held' }).then(() => undefined, (e: unknown) => e);
+        return error instanceof fx.gen.EtcdError && /no leader/.test(error.message) ? error : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 500, what: 'the survivor answering "no leader"' },
+    );
     expect(lastError).toBeInstanceOf(fx.gen.EtcdError);
     expect((lastError as InstanceType<typeof fx.gen.EtcdError>).code).toBe(14);
     expect((lastError as Error).message).toMatch(/etcdserver: no leader/);

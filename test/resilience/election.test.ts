@@ -1,21 +1,15 @@
 // client.leaderElection against a real etcd 3.4.23: one leader at a time, observe sees every change, resign
 // hands over to the next candidate, and a lost lease ends leadership.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
+import { sleep, until as waitFor, waitFor as poll } from '../helpers/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describeEtcd('leaderElection on etcd 3.4.23', () => {
   const fx = useEtcd();
+  const keysUnder = async (c: Client, prefix: string): Promise<bigint> =>
+    (await c.kv.range({ key: prefix, rangeEnd: fx.gen.prefixRangeEnd(prefix), countOnly: true })).count;
   const client = (): Client => fx.newClient();
 
   it('elects one leader at a time; observe sees each change; resign hands over', async () => {
@@ -42,7 +36,8 @@ describeEtcd('leaderElection on etcd 3.4.23', () => {
       return leadership;
     });
     await a.proclaim('a2');
-    await sleep(500);
+    await poll(async () => (await keysUnder(watcher, 'jobs/')) === 2n, { what: "b's candidate key" });
+    await sleep(300); // a quiet period: b must not win while a leads
     expect(bWon).toBe(false); // b waits while a leads
     const current = await watcher.leaderElection('jobs').leader();
     expect(current && fx.gen.bytesToText(current.value)).toBe('a2');
@@ -76,11 +71,11 @@ describeEtcd('leaderElection on etcd 3.4.23', () => {
     await holder.campaign('first');
     const gaveUp = new AbortController();
     const pending = c.leaderElection('queue').campaign('second', { signal: gaveUp.signal });
-    await sleep(300);
+    await poll(async () => (await keysUnder(other, 'queue/')) === 2n, { what: "the waiting candidate's key" });
     gaveUp.abort(new Error('not waiting any more'));
     await expect(pending).rejects.toThrow('not waiting any more');
     await holder.resign();
-    await sleep(200);
+    await sleep(200); // a quiet period: a wrong takeover by the withdrawn candidate would show by now
     // The withdrawn candidate's key is gone with its lease: nobody took over.
     expect(await other.leaderElection('queue').leader()).toBeUndefined();
   }, 20_000);

@@ -3,12 +3,12 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/specs.js';
+import { sleep } from '../helpers/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves with the promise's value, or 'pending' if it has not settled within `ms`. */
 function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
@@ -28,7 +28,7 @@ describeEtcd('leaseKeeper on etcd 3.4.23', () => {
 
     const until = Date.now() + 10_000;
     while (Date.now() < until) {
-      await sleep(2_000);
+      await sleep(2_000); // a TTL wait: two thirds of the 3 s TTL pass between checks
       const { TTL } = await owner.lease.timeToLive({ ID: keeper.id });
       expect(TTL).toBeGreaterThan(0n); // renewed every second: never near expiry
     }

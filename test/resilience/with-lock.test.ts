@@ -1,11 +1,11 @@
 // client.withLock against a real etcd 3.4.23: mutual exclusion between clients and with `etcdctl lock` (the same
 // v3lock/concurrency.Mutex keys), release on throw and abort, and the signal when the lease is lost.
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd, spawnEtcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
+import { sleep, waitFor as poll } from '../helpers/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEtcd('withLock on etcd 3.4.23', () => {
   const fx = useEtcd();
@@ -56,10 +56,10 @@ describeEtcd('withLock on etcd 3.4.23', () => {
 
     let release: () => void = () => undefined;
     const held = c.withLock('released', () => new Promise<void>((resolve) => (release = resolve)));
-    await sleep(200);
+    await poll(async () => (await lockKeys(c, 'released')) === 1n, { what: "the holder's lock key" });
     const waiting = new AbortController();
     const waiter = c.withLock('released', () => 'never', { signal: waiting.signal });
-    await sleep(300);
+    await poll(async () => (await lockKeys(c, 'released')) === 2n, { what: "the waiter's lock key" });
     expect(await lockKeys(c, 'released')).toBe(2n); // the holder's key and the waiter's
     waiting.abort(new Error('gave up'));
     await expect(waiter).rejects.toThrow('gave up');
@@ -89,7 +89,8 @@ describeEtcd('withLock on etcd 3.4.23', () => {
       await holder.waitForStdout('shared/');
       let entered = false;
       const mine = c.withLock('shared', () => (entered = true));
-      await sleep(1_000);
+      await poll(async () => (await lockKeys(c, 'shared')) === 2n, { what: "the client's lock key behind etcdctl's" });
+      await sleep(300); // a quiet period: the client must not enter while etcdctl holds the lock
       expect(entered).toBe(false);
       holder.kill('SIGINT'); // etcdctl lock unlocks on SIGINT
       await mine;
@@ -100,7 +101,8 @@ describeEtcd('withLock on etcd 3.4.23', () => {
 
     const waiter = await c.withLock('shared', async () => {
       const etcdctl = spawnEtcdctl(['lock', 'shared', 'echo', 'etcdctl-has-it'], fx.etcd.url);
-      await sleep(1_000);
+      await poll(async () => (await lockKeys(c, 'shared')) === 2n, { what: "etcdctl's lock key behind the client's" });
+      await sleep(300); // a quiet period: etcdctl must not run its command while the client holds the lock
       expect(etcdctl.stdoutText()).not.toContain('etcdctl-has-it');
       return etcdctl;
     });

@@ -4,7 +4,7 @@
  * tokens at once, like an expiry; the snapshot route answers that with a 500, not a 401), a wrong password and a fixed token reported as etcd says, and no token on
  * operations that need none. Every exchange goes through the real fetch and is recorded.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { clusterLayers } from '../../templates/runtime/core/layers.js';
 import { createTransport, type ClientOptions, type OperationDescriptor, type Transport } from '../../templates/runtime/core/transport.js';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../generated/index.js';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { describeEtcd, startCluster, type EtcdCluster } from '../helpers/etcd.js';
-import { eventually, sleep } from '../watch/helpers.js';
+import { eventually, sleep, waitFor } from '../helpers/wait.js';
 
 describe('autoSyncIntervalMs and observe checks', () => {
   let gen: GeneratedModule;
@@ -54,7 +54,7 @@ describeEtcd('autoSyncIntervalMs on a three-member cluster', () => {
       expect([...synced.transport.endpoints].sort()).toEqual([...cluster.endpoints].sort());
       const syncs = events.filter((e) => e.type === 'sync');
       expect(syncs[0]).toMatchObject({ operation: 'cluster.memberList', outcome: 'ok' });
-      await sleep(300);
+      await sleep(300); // a quiet period: a client without the option never syncs
       expect(plain.transport.endpoints).toEqual([first.url]); // off by default
       await synced.kv.put({ key: 'sync/k', value: 'v' });
       await first.kill();
@@ -62,7 +62,8 @@ describeEtcd('autoSyncIntervalMs on a three-member cluster', () => {
       expect(gen.bytesToText(kvs[0]!.value)).toBe('v');
       await expect(plain.kv.range({ key: 'sync/k' })).rejects.toThrow();
       // While the first member is down, syncs go through the others and the list keeps it (it is still a member).
-      await sleep(300);
+      const syncsBefore = events.filter((e) => e.type === 'sync' && e.outcome === 'ok').length;
+      await waitFor(() => events.filter((e) => e.type === 'sync' && e.outcome === 'ok').length > syncsBefore, { what: 'a sync with the member down' });
       expect(synced.transport.endpoints.length).toBe(3);
     } finally {
       synced.close();

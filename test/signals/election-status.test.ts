@@ -1,13 +1,18 @@
 // Election status against a real etcd 3.4.23: observe() names every leader and says "no leader" (undefined) when
 // the leader resigns or loses its lease with nobody waiting, and a proclaim() during a pending campaign is
 // queued: proclaimed once the campaign is won, before campaign() resolves.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
-import { eventually, sleep, within } from '../watch/helpers.js';
+import { eventually, sleep, waitFor, within } from '../helpers/wait.js';
 
 describeEtcd('election status on etcd 3.4.23', () => {
   const fx = useEtcd();
+  const keysUnder = async (prefix: string): Promise<bigint> =>
+    (await fx.client.kv.range({ key: prefix, rangeEnd: fx.gen.prefixRangeEnd(prefix), countOnly: true })).count;
+  /** A campaign's key (its value is the campaign's) exists: the candidate waits in line. */
+  const candidateWaits = async (prefix: string, value: string): Promise<boolean> =>
+    (await fx.client.kv.range({ key: prefix, rangeEnd: fx.gen.prefixRangeEnd(prefix) })).kvs.some((kv) => fx.gen.bytesToText(kv.value) === value);
 
   /** Observes `name` from a client of its own; `seen` holds each report ('-' for no leader). */
   function observe(name: string) {
@@ -37,7 +42,7 @@ describeEtcd('election status on etcd 3.4.23', () => {
     await observer.until(5);
     await fx.client.lease.revoke({ ID: won.lease }); // the lease is lost, not resigned
     await observer.until(6);
-    await sleep(200);
+    await sleep(200); // a quiet period: no change beyond the expected six is reported
     await observer.stop();
     expect(observer.seen).toEqual(['-', 'a1', 'a2', '-', 'b1', '-']);
   }, 30_000);
@@ -64,16 +69,16 @@ describeEtcd('election status on etcd 3.4.23', () => {
     await holder.campaign('holder');
     const candidate = fx.newClient().leaderElection('queued', { ttl: 5 });
     const campaign = candidate.campaign('c1');
-    await sleep(300); // the candidate's key exists and waits behind the holder
+    await waitFor(async () => (await keysUnder('queued/')) === 2n, { what: "the candidate's key, behind the holder's" });
     let proclaimed = false;
     const first = candidate.proclaim('c2');
     const second = candidate.proclaim('c3').then(() => (proclaimed = true));
-    await sleep(300);
+    await sleep(300); // a quiet period: nothing may be proclaimed while the election is held
     expect(proclaimed).toBe(false); // still waiting for the election
     await holder.resign();
     await within(campaign, 5_000, 'the campaign');
     expect(proclaimed).toBe(true); // proclaimed before the campaign resolved
-    await first; // the last value wins; every queued call resolves
+    await Promise.all([first, second]); // the last value wins; every queued call resolves
     const leader = await fx.client.leaderElection('queued').leader();
     expect(leader && fx.gen.bytesToText(leader.value)).toBe('c3');
     await candidate.resign();
@@ -85,7 +90,7 @@ describeEtcd('election status on etcd 3.4.23', () => {
     const aborted = fx.newClient().leaderElection('withdrawn', { ttl: 5 });
     const stop = new AbortController();
     const campaign = aborted.campaign('x', { signal: stop.signal });
-    await sleep(200);
+    await waitFor(() => candidateWaits('withdrawn/', 'x'), { what: "x's candidate key" });
     const queued = aborted.proclaim('y');
     stop.abort(new Error('gave up'));
     await expect(campaign).rejects.toThrow('gave up');
@@ -93,7 +98,7 @@ describeEtcd('election status on etcd 3.4.23', () => {
 
     const resigned = fx.newClient().leaderElection('withdrawn', { ttl: 5 });
     const pending = resigned.campaign('z').catch((error: unknown) => error);
-    await sleep(200);
+    await waitFor(() => candidateWaits('withdrawn/', 'z'), { what: "z's candidate key" });
     const queuedToo = expect(resigned.proclaim('w')).rejects.toThrow(/resigned before the campaign was won/);
     await resigned.resign();
     await queuedToo;

@@ -3,10 +3,10 @@
 // idempotent; idempotent writes ride through a member restart. The broken connection is injected by the fetch
 // the client is given (the request really reaches etcd, the answer is replaced by a reset): no etcd here can
 // reset a connection after applying a write on demand.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
-import { sleep } from '../watch/helpers.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 /** A fetch that sends the first `count` puts to etcd, waits for etcd's answer, then reports a reset instead. */
 function resettingFetch(count: number): { fetch: typeof fetch; resets: () => number } {
@@ -64,12 +64,12 @@ describeEtcd('idempotent writes (CallOptions.idempotent)', () => {
         written += 1;
       }
     })();
-    await sleep(200);
+    await waitFor(() => written > 0, { what: 'a first put' });
     await fx.etcd.kill();
-    await sleep(300);
+    await sleep(300); // the server stays down a while: puts meet refused connections
     await fx.etcd.restart();
     const afterRestart = written;
-    await sleep(500);
+    await waitFor(() => written > afterRestart, { what: 'a put after the restart' });
     stop.now = true;
     await writer; // no put rejected
     expect(written).toBeGreaterThan(afterRestart);

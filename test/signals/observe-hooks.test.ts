@@ -1,6 +1,6 @@
 // ClientOptions.observe against a real etcd 3.4.23: every call attempt, stream, watch reconnect and
 // authentication is reported once, with its operation, endpoint, attempt, duration and outcome.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { ClientEvent } from '../../generated/index.js';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';

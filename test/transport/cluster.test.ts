@@ -1,7 +1,7 @@
 // A three-member etcd 3.4.23 cluster over mutual TLS: calls and POST watches move to another member when one is
 // killed, and when one hangs (SIGSTOP: sockets open, no answer), found by the liveness probe within 10 s, calls
 // without a deadline included; the watch resumes with every event once, in revision order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { describeEtcd, startCluster, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 import { makePki, type Pki } from '../helpers/tls.js';
@@ -85,7 +85,7 @@ describeEtcd('a three-member mTLS cluster with a member killed or hung', () => {
     try {
       await watchAcross(watcher, writer, 'tls-hang/', async () => {
         await victim.kill('SIGSTOP');
-        await sleep(100);
+        await sleep(100); // let the stop take hold before the calls start (no signal from a stopped process)
         const started = Date.now();
         // No deadline on either call: only the probe can free them.
         const read = caller.kv.range({ key: 'tls-hang-read' });

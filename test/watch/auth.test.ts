@@ -1,7 +1,7 @@
 // Watches under auth on a real etcd 3.4.23 with --auth-token-ttl 2: a watch outlives its token, a watch created
 // with an expired token (after idling, or after a restart forgot every token) authenticates again and carries on,
 // permission denied is final, and the websocket (which cannot carry a token to 3.4) is not used.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EtcdError, type Event } from '../../generated/index.js';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
@@ -69,7 +69,7 @@ describeEtcd('watchEvents under auth (--auth-token-ttl 2)', () => {
 
   it('a new watch after the client idled past the TTL authenticates again', async () => {
     await eventually(watchers, (n) => n === 0);
-    await sleep(3_000);
+    await sleep(3_000); // a TTL wait: idle past the 2 s token TTL
     const before = instruments.fetch.count('/auth/authenticate');
     const iterator = alice.watchEvents({ key: 'a/idle' })[Symbol.asyncIterator]();
     const first = nextKey(iterator);

@@ -1,6 +1,6 @@
 // Stopping a watch cancels it on the server (a real etcd 3.4.23, observed through its own watcher gauges): on a
 // shared websocket the other watches keep working; a POST watch closes its connection.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';

@@ -1,10 +1,11 @@
 // A watch across a real three-member etcd 3.4.23 cluster moves to another member when its member hangs (SIGSTOP:
 // the socket stays up but answers nothing, found dead by progress requests) or dies (SIGKILL), and delivers
 // every event once, in revision order.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadClient, type GeneratedModule } from '../helpers/client.js';
 import { describeEtcd, startCluster, type EtcdCluster } from '../helpers/etcd.js';
-import { eventually, sleep, text, within, WATCH_TRANSPORTS, type WatchTransport } from './helpers.js';
+import { eventually, text, within, WATCH_TRANSPORTS, type WatchTransport } from './helpers.js';
+import { retrying } from '../helpers/wait.js';
 
 const KEYS = 60;
 
@@ -37,14 +38,11 @@ describeEtcd('watchEvents fails over between the members of a cluster', () => {
     })();
     const write = async (from: number, to: number) => {
       for (let i = from; i < to; i++) {
-        for (;;) {
-          try {
-            await writer.kv.put({ key: `${prefix}${String(i).padStart(3, '0')}`, value: 'x' });
-            break;
-          } catch {
-            await sleep(100); // a new leader is being elected
-          }
-        }
+        // Retried while a new leader is being elected; any other error fails the test.
+        await retrying(() => writer.kv.put({ key: `${prefix}${String(i).padStart(3, '0')}`, value: 'x' }), gen.isRetriable, {
+          intervalMs: 100,
+          what: `the put of ${prefix}${i}`,
+        });
       }
     };
     await write(0, KEYS / 2);

@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 import type { ClientOptions } from '../../generated/index.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { eventually, sleep, within } from '../helpers/wait.js';
 
 export const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
 
@@ -103,26 +103,3 @@ export async function metric(endpoint: string, name: string): Promise<number> {
   return sum;
 }
 
-/** Polls until `check` holds (or throws with the last value after `timeoutMs`). */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${String(value)}`);
-    await sleep(50);
-  }
-}
-
-/** Rejects if `promise` has not settled within `ms` (a hung watch fails the test instead of timing it out). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

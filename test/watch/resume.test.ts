@@ -1,26 +1,27 @@
 // The watch that never loses an event, against a real etcd 3.4.23 that is SIGKILLed (and, once, stopped
 // gracefully, which ends streams with an error chunk) under load: every event exactly once, in revision order.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
+import { retrying, until } from '../helpers/wait.js';
 
 const PUTS = 2_000;
 const WRITERS = 4;
 
 /** Creates `key` exactly once however often it is retried: the txn only puts while the key does not exist. */
-async function createOnce(client: Client, key: string): Promise<void> {
-  for (;;) {
-    try {
-      await client.kv.txn({
+async function createOnce(client: Client, key: string, retriable: (error: unknown) => boolean): Promise<void> {
+  // While the server is down the txn fails (it may or may not have been applied: the compare tells); any error
+  // that is not a connection failure or UNAVAILABLE fails the test.
+  await retrying(
+    () =>
+      client.kv.txn({
         compare: [{ key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
         success: [{ requestPut: { key, value: `v-${key}` } }],
-      });
-      return;
-    } catch {
-      await sleep(50); // the server is down: it may or may not have applied the txn, the compare tells
-    }
-  }
+      }),
+    retriable,
+    { what: `creating ${key}` },
+  );
 }
 
 describeEtcd('watchEvents resumes after drops without losing or repeating an event', () => {
@@ -51,20 +52,20 @@ describeEtcd('watchEvents resumes after drops without losing or repeating an eve
       const queue = [...keys];
       const writers = Array.from({ length: WRITERS }, async () => {
         for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-          await createOnce(writer, key);
+          await createOnce(writer, key, fx.gen.isRetriable);
           acked += 1;
         }
       });
       const killer = (async () => {
         for (const at of [PUTS * 0.3, PUTS * 0.65]) {
-          while (acked < at) await sleep(5);
+          await until(() => acked >= at, `${at} acknowledged puts`, 30_000);
           await fx.etcd.kill('SIGKILL');
-          await sleep(300);
+          await sleep(300); // the server stays down a while: writers and the watch meet refused connections
           await fx.etcd.restart();
         }
       })();
       await within(Promise.all([...writers, killer]), 50_000, 'the writers');
-      await createOnce(writer, sentinel);
+      await createOnce(writer, sentinel, fx.gen.isRetriable);
       await within(consumed, 20_000, 'the watch');
       watcher.close();
       writer.close();

@@ -142,7 +142,7 @@ function send(origin: Origin, path: string, request: HttpRequest): Promise<HttpR
     req.on('error', (error) => {
       release();
       if (signal.aborted) reject(signal.reason);
-      else if (origin.protocol === 'http:' && response === undefined) plainHttpFailure(origin, error).then(reject);
+      else if (origin.protocol === 'http:' && response === undefined) plainHttpFailure(origin, error).then(reject, reject);
       else reject(tlsRefusal(error, origin.endpoint) ?? error);
     });
     req.on('response', (res) => {

@@ -3,11 +3,11 @@
 import { textToBytes } from '../../wire/bytes.js';
 import type { BytesInput } from '../../wire/codec.js';
 import { GrpcCode } from '../../codes.js';
-import { EtcdError, isRetriable } from '../../errors.js';
+import { EtcdError } from '../../errors.js';
 import { toBigInt, type Int64Output } from '../../wire/int64.js';
 import { startLeaseKeeper, type LeaseHelperApi, type LeaseKeeper } from '../lease/keeper.js';
-import { backoffDelay, retryRetriable, type Backoff } from '../../core/backoff.js';
-import { createScope, sleep } from '../../core/signals.js';
+import { retryRetriable, type Backoff } from '../../core/backoff.js';
+import { createScope } from '../../core/signals.js';
 import type { CallOptions } from '../../types.js';
 import { createWatchEvents } from '../../watch/index.js';
 import type { EncodeWatchRequest, WatchResponseShape } from '../../watch/types.js';
