@@ -168,12 +168,28 @@ export class EtcdConnectionError extends Error {
 }
 
 /**
- * The retry rule: a failure worth another try (on another endpoint, after a backoff) is a connection failure or
- * an UNAVAILABLE answer; any other answer from etcd is final.
+ * The retry rule: a failure worth another try (on another endpoint, after a backoff) is a connection failure, an
+ * UNAVAILABLE answer or a member shutting down (isClosingMember); any other answer from etcd is final.
  */
 export function isRetriable(error: unknown): boolean {
-  return error instanceof EtcdConnectionError || (error instanceof EtcdError && error.code === GrpcCode.Unavailable);
+  return (
+    error instanceof EtcdConnectionError ||
+    (error instanceof EtcdError && error.code === GrpcCode.Unavailable) ||
+    isClosingMember(error)
+  );
 }
+
+/**
+ * CANCELLED `grpc: the client connection is closing` (HTTP 408): a member shutting down (SIGTERM) closes its
+ * gateway's gRPC connection to itself, and calls through the gateway fail so until its port closes. It is a failure
+ * of that endpoint, not an answer about the request, which may still have reached etcd (gRPC also ends streams in
+ * flight with it): a read moves on, a write that is not idempotent must not be sent again.
+ */
+export function isClosingMember(error: unknown): boolean {
+  return error instanceof EtcdError && error.code === GrpcCode.Canceled && error.message.includes(CLIENT_CONNECTION_CLOSING);
+}
+
+const CLIENT_CONNECTION_CLOSING = 'grpc: the client connection is closing';
 
 /** A response that does not have the shape the API promises; `path` names the offending field. */
 export class EtcdDecodeError extends Error {

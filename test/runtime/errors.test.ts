@@ -226,9 +226,11 @@ describe('error classes', () => {
     expect(grpcCodeOfGoName('Bogus')).toBe(GrpcCode.Unknown);
   });
 
-  it('isRetriable: connection failures and UNAVAILABLE answers only', () => {
+  it('isRetriable: connection failures, UNAVAILABLE answers and a member shutting down only', () => {
     expect(isRetriable(new EtcdConnectionError('down', []))).toBe(true);
     expect(isRetriable(new EtcdError('etcdserver: no leader', { code: GrpcCode.Unavailable }))).toBe(true);
+    expect(isRetriable(new EtcdError('grpc: the client connection is closing', { code: GrpcCode.Canceled }))).toBe(true);
+    expect(isRetriable(new EtcdError('context canceled', { code: GrpcCode.Canceled }))).toBe(false);
     expect(isRetriable(new EtcdError('etcdserver: request timed out', { code: GrpcCode.DeadlineExceeded }))).toBe(false);
     expect(isRetriable(new EtcdError('etcdserver: permission denied', { code: GrpcCode.PermissionDenied }))).toBe(false);
     expect(isRetriable(new TypeError('fetch failed'))).toBe(false);

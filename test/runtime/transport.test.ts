@@ -312,6 +312,30 @@ describe('failover', () => {
     expect(await reader.unary(RANGE, {})).toEqual(HEADER);
   });
 
+  it('moves a read and an idempotent put past a member shutting down (408 CANCELLED), never a plain put', async () => {
+    // What a member answers while it stops on SIGTERM (measured on etcd 3.4.23, test/resilience/graceful-restart.test.ts).
+    const closing: Route = (_, res) => sendGrpcError(res, 408, 1, 'grpc: the client connection is closing');
+    const stopping = await gateway({ '/kv/range': closing, '/kv/put': closing });
+    const healthy = await gateway({ '/kv/range': ok, '/kv/put': ok });
+    const endpoints = [stopping.url, healthy.url];
+    expect(await transport({ endpoints }).unary(RANGE, {})).toEqual(HEADER);
+    expect(await transport({ endpoints }).unary(PUT, { key: 'YQ==' }, { idempotent: true })).toEqual(HEADER);
+    // gRPC also ends calls in flight with it: a put may have been applied, so it is not sent again.
+    const t = transport({ endpoints });
+    await expect(t.unary(PUT, { key: 'Yg==' })).rejects.toMatchObject({ codeName: 'CANCELLED', httpStatus: 408 });
+    expect(healthy.calls().map((r) => r.body)).toEqual(['{}', '{"key":"YQ=="}']);
+    expect(await t.unary(RANGE, {})).toEqual(HEADER); // and the next call starts on the healthy member
+    expect(stopping.calls()).toHaveLength(3);
+  });
+
+  it('keeps any other CANCELLED answer final', async () => {
+    const canceled: Route = (_, res) => sendGrpcError(res, 408, 1, 'context canceled');
+    const a = await gateway({ '/kv/range': canceled });
+    const b = await gateway({ '/kv/range': ok });
+    await expect(transport({ endpoints: [a.url, b.url] }).unary(RANGE, {})).rejects.toMatchObject({ codeName: 'CANCELLED' });
+    expect(b.calls()).toEqual([]);
+  });
+
   it('gives up with EtcdConnectionError listing every endpoint once the retry deadline passes', async () => {
     const a = await closedEndpoint();
     const b = await closedEndpoint();

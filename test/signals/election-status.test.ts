@@ -84,6 +84,39 @@ describeEtcd('election status on etcd 3.4.23', () => {
     await candidate.resign();
   }, 20_000);
 
+  it('queues a proclaim() made right after campaign(), while the lease is still being granted', async () => {
+    const observer = observe('at-once');
+    await observer.until(1);
+    const candidate = fx.newClient().leaderElection('at-once', { ttl: 5 });
+    const campaign = candidate.campaign('c1');
+    const proclaimed = candidate.proclaim('c2'); // same tick: no lease yet
+    const won = await within(campaign, 5_000, 'the campaign');
+    await within(proclaimed, 5_000, 'the queued proclaim');
+    const leader = await fx.client.leaderElection('at-once').leader();
+    expect(leader && fx.gen.bytesToText(leader.value)).toBe('c2');
+    expect(leader?.lease).toBe(won.lease);
+    await observer.until(3);
+    await candidate.resign();
+    await observer.until(4);
+    await observer.stop();
+    expect(observer.seen).toEqual(['-', 'c1', 'c2', '-']);
+  }, 20_000);
+
+  it('withdraws a campaign resigned while its lease is being granted, and revokes that lease', async () => {
+    const c = fx.newClient();
+    const leases = async () => new Set((await c.lease.leases({})).leases.map((l) => l.ID));
+    const before = await leases();
+    const candidate = c.leaderElection('resign-at-once', { ttl: 5 });
+    const campaign = candidate.campaign('never').catch((error: unknown) => error);
+    const queued = candidate.proclaim('neither').catch((error: unknown) => error);
+    await candidate.resign();
+    expect(String(await campaign)).toMatch(/resigned before the campaign was won/);
+    expect(String(await queued)).toMatch(/resigned before the campaign was won/);
+    expect(await fx.client.leaderElection('resign-at-once').leader()).toBeUndefined();
+    expect([...(await leases())].filter((id) => !before.has(id))).toEqual([]); // the lease granted for it is revoked
+    await expect(candidate.proclaim('late')).rejects.toThrow(/needs a won campaign/);
+  }, 20_000);
+
   it('rejects queued proclaims with the reason when the pending campaign is aborted or resigned', async () => {
     const holder = fx.newClient().leaderElection('withdrawn', { ttl: 5 });
     await holder.campaign('holder');

@@ -1,5 +1,5 @@
-// Failover across endpoints. A connection failure or an UNAVAILABLE (503) answer moves the client to the next
-// endpoint. Reads are retried there, with jittered exponential backoff between rounds, until the retry deadline;
+// Failover across endpoints. A connection failure, an UNAVAILABLE (503) answer or a member shutting down (408
+// CANCELLED, errors.ts isClosingMember) moves the client to the next endpoint. Reads are retried there, with jittered exponential backoff between rounds, until the retry deadline;
 // writes only when the failure proves the request never reached a server.
 import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError, isRetriable, type EndpointFailure } from '../errors.js';

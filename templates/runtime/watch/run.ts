@@ -2,6 +2,7 @@
 // signals around that loop: when the server created the watch, whether it can reach a member, progress requests.
 import { observeStart, type Observation } from '../core/observe.js';
 import { createScope, raceSignal, sleep, type Scope } from '../core/signals.js';
+import { EtcdConnectionError, EtcdError } from '../errors.js';
 import type { ClientOptions } from '../types.js';
 import { WATCH_OPERATION } from './channel.js';
 import { FragmentAssembler, ResumeCursor, interpretResponse, splitByRevision } from './resume.js';
@@ -35,6 +36,8 @@ export interface WatchRunInit<R extends WatchResponseShape> {
 /** One channel's try: where it got, and the reconnect it reports (after a drop). */
 interface Attempt {
   channel?: WatchChannel;
+  /** The endpoint the channel was opened on (a POST may fail over to others). */
+  endpoint?: string;
   created: boolean;
   readonly reconnect: Observation | undefined;
 }
@@ -72,8 +75,8 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private channel: WatchChannel | undefined;
   /** The current channel was closed to send a progress request with a new create (a POST). */
   private restarting = false;
-  /** Failed attempts to create the watch since it was last created. */
-  private failedOpens = 0;
+  /** The endpoints creating the watch failed on since it was last created. */
+  private readonly failedOn = new Set<string>();
   private everCreated = false;
   /** Attempts to create the watch again since its stream dropped. */
   private reconnects = 0;
@@ -131,7 +134,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
           recreated = true;
           continue;
         }
-        if (!attempt.created) this.openFailed(failure);
+        if (!attempt.created) this.openFailed(failure, attempt.endpoint);
         const next = this.retry.after(failure); // throws when the watch must end
         if (next.reauthenticate && (attempt.channel === undefined || !this.init.hub.reauthenticate(attempt.channel)))
           throw failure;
@@ -157,6 +160,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   /** One channel: create the watch on it and yield its events until it breaks (it always ends by throwing). */
   private async *attempt(attempt: Attempt): AsyncGenerator<EventOf<R>> {
     const { hub, target, encode, decode } = this.init;
+    attempt.endpoint = hub.currentEndpoint;
     const channel = await hub.open(
       (id) => encode(createRequest(target, this.cursor.startRevision, id)),
       this.scope.signal,
@@ -201,7 +205,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
     this.reconnects = 0;
     this.cursor.created(revision);
     this.retry.created();
-    this.failedOpens = 0;
+    this.failedOn.clear();
     this.channel = channel;
     this.settleCreated.resolve(revision);
     this.setStatus('connected');
@@ -225,11 +229,14 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
     return [this.init.encode({ progressRequest: {} })];
   }
 
-  /** Only failures to reach a member count (an answer such as an expired token says a member is there). */
-  private openFailed(failure: unknown): void {
+  /**
+   * Only failures to reach a member count (an answer such as an expired token says a member is there), once per
+   * endpoint: a member that fails again and again (408s while it shuts down) is one endpoint, not the cluster.
+   */
+  private openFailed(failure: unknown, endpoint: string | undefined): void {
     if (classifyFailure(failure) !== 'retry') return;
-    this.failedOpens += 1;
-    if (this.failedOpens >= Math.max(1, this.init.hub.endpointCount)) this.setStatus('disconnected', failure);
+    for (const failed of failedEndpoints(failure, endpoint)) this.failedOn.add(failed);
+    if (this.failedOn.size >= Math.max(1, this.init.hub.endpointCount)) this.setStatus('disconnected', failure);
   }
 
   private setStatus(status: WatchStatus, error?: unknown): void {
@@ -246,6 +253,13 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
       });
     }
   }
+}
+
+/** The endpoints a failed creation tried: each one a failover round listed, else the one it was opened on. */
+function failedEndpoints(failure: unknown, openedOn: string | undefined): string[] {
+  if (failure instanceof EtcdConnectionError && failure.causes.length > 0) return failure.causes.map((c) => c.endpoint);
+  const answeredBy = failure instanceof EtcdError ? failure.endpoint : undefined;
+  return [answeredBy ?? openedOn ?? ''];
 }
 
 interface Waiter {

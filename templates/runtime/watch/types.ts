@@ -6,8 +6,9 @@ import type { KeyRangeOptions } from '../wire/range.js';
 
 /**
  * Where a watch stands: `connecting` until the server first created it, `connected` while it is created on a
- * member, `disconnected` once it lost its stream and creating it again failed on every endpoint in a row (it
- * keeps trying: the next creation makes it `connected` again, and no event is lost in between).
+ * member, `disconnected` once it lost its stream and creating it again failed on every endpoint since (one POST's
+ * failover round that tried them all, or one socket per endpoint; it keeps trying: the next creation makes it
+ * `connected` again, and no event is lost in between).
  */
 export type WatchStatus = 'connecting' | 'connected' | 'disconnected';
 

@@ -106,7 +106,8 @@ export function createLeaderElectionFactory(api: ElectionHelperApi): LeaderElect
 }
 
 interface Candidacy {
-  readonly keeper: LeaseKeeper;
+  /** The campaign's lease, kept alive; it is being granted until this settles. */
+  readonly keeper: Promise<LeaseKeeper>;
   leaderKey: WireLeaderKey | undefined;
   /** A value proclaimed while the campaign was pending, and the proclaim() calls waiting for it. */
   queued: { value: BytesInput; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | undefined;
@@ -125,9 +126,19 @@ class Election implements LeaderElection {
   async campaign(value: BytesInput, options: { signal?: AbortSignal | undefined } = {}): Promise<Leadership> {
     if (this.current !== undefined) throw new Error(`election ${this.label()}: already campaigning; resign() first`);
     options.signal?.throwIfAborted();
-    const keeper = await startLeaseKeeper(this.api, { ttl: this.options.ttl ?? DEFAULT_TTL_SECONDS });
-    const candidacy: Candidacy = { keeper, leaderKey: undefined, queued: undefined };
+    // Pending from here on, while the lease is granted too: proclaim() queues, resign() withdraws.
+    const granting = startLeaseKeeper(this.api, { ttl: this.options.ttl ?? DEFAULT_TTL_SECONDS });
+    const candidacy: Candidacy = { keeper: granting, leaderKey: undefined, queued: undefined };
     this.current = candidacy;
+    let keeper: LeaseKeeper;
+    try {
+      keeper = await granting;
+    } catch (error) {
+      this.forget(candidacy);
+      rejectQueued(candidacy, error);
+      throw error;
+    }
+    if (this.current !== candidacy) throw resignedEarly(this.label()); // resign() revokes the lease
     void keeper.lost.then(() => this.forget(candidacy));
     const scope = createScope([options.signal, keeper.signal]);
     try {
@@ -184,12 +195,13 @@ class Election implements LeaderElection {
     const candidacy = this.current;
     if (candidacy === undefined) return;
     this.forget(candidacy);
-    rejectQueued(candidacy, new Error(`election ${this.label()}: resigned before the campaign was won`));
+    rejectQueued(candidacy, resignedEarly(this.label()));
     // Revoking the lease deletes the election key as well; resigning first just hands over without waiting on it.
     if (candidacy.leaderKey !== undefined) {
       await this.api.election.resign({ leader: candidacy.leaderKey }).catch(() => undefined);
     }
-    await candidacy.keeper.revoke();
+    const keeper = await candidacy.keeper.catch(() => undefined); // a lease that could not be granted: nothing held
+    await keeper?.revoke();
   }
 
   async leader(options?: CallOptions): Promise<ElectionLeader | undefined> {
@@ -213,6 +225,10 @@ class Election implements LeaderElection {
   private label(): string {
     return JSON.stringify(new TextDecoder().decode(this.name));
   }
+}
+
+function resignedEarly(label: string): Error {
+  return new Error(`election ${label}: resigned before the campaign was won`);
 }
 
 function rejectQueued(candidacy: Candidacy, reason: unknown): void {

@@ -10,7 +10,8 @@
 //   commit requires every key read unchanged. Reads within an attempt may come from different revisions.
 // - 'read-committed' [ReadCommitted]: reads as above; the commit is not guarded at all.
 // The first three keep an invariant across keys that `fn` reads before writing (a bank's total); read-committed
-// does not. A failed guarded commit fetches the keys read in the same round trip, for the next attempt.
+// does not. A failed guarded commit fetches the keys read in the same round trip, for the next attempt; when that
+// attempt waits first (conflict backoff, from the second conflict on), it reads them again after the wait.
 import { bytesToText, encodeBytes, textToBytes } from '../../wire/bytes.js';
 import type { BytesInput } from '../../wire/codec.js';
 import type { Int64Input } from '../../wire/int64.js';
@@ -19,6 +20,7 @@ import { backoffDelay } from '../../core/backoff.js';
 import { EtcdError } from '../../errors.js';
 import { sleep } from '../../core/signals.js';
 import {
+  callOptions,
   headerRevision,
   type CompareShape,
   type KeyValueShape,
@@ -26,6 +28,7 @@ import {
   type KvHelperApi,
   type RangeRequestShape,
   type RequestOpShape,
+  type TxnResponseShape,
 } from '../kv/api.js';
 
 /** Between attempts after a conflict: 20 ms doubling up to 200 ms, jittered, so contenders drift apart. */
@@ -96,8 +99,38 @@ export async function runStm<T, KV extends KeyValueShape>(
     if (outcome.committed) return result;
     prefetch = outcome.prefetch;
     if (attempt > retries) throw new StmConflictError(attempt);
-    if (attempt > 1) await sleep(backoffDelay(CONFLICT_BACKOFF, attempt - 2), options.signal ?? new AbortController().signal);
+    if (attempt === 1) continue; // at once, on the reads the failed commit fetched
+    await sleep(backoffDelay(CONFLICT_BACKOFF, attempt - 2), options.signal ?? new AbortController().signal);
+    // Those reads are as old as the failed commit: contenders wrote during the wait, and an attempt on them would
+    // be lost before it starts. Read the same keys again, in one round trip, at one revision.
+    prefetch = await refetch(kv, prefetch, options.signal);
   }
+}
+
+/** The prefetched keys read again at the current revision (one read-only txn). */
+async function refetch<KV extends KeyValueShape>(
+  kv: KvApi<KV>,
+  stale: Map<string, ReadRecord<KV>>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, ReadRecord<KV>>> {
+  const records = [...stale.values()];
+  if (records.length === 0) return stale;
+  const success: RequestOpShape[] = records.map((r) => ({ requestRange: { key: r.key } }));
+  return prefetched(records, await kv.txn({ success }, callOptions({ signal })));
+}
+
+/** The records of `reads` from a txn's range answers (in the same order), at the txn's revision. */
+function prefetched<KV extends KeyValueShape>(
+  reads: readonly ReadRecord<KV>[],
+  response: TxnResponseShape<KV>,
+): Map<string, ReadRecord<KV>> {
+  const revision = headerRevision(response.header);
+  const fresh = new Map<string, ReadRecord<KV>>();
+  reads.forEach((r, i) => {
+    const kvs = response.responses[i]?.responseRange?.kvs;
+    if (kvs !== undefined) fresh.set(encodeBytes(r.key), { key: r.key, kv: kvs[0], revision });
+  });
+  return fresh;
 }
 
 interface ReadRecord<KV> {
@@ -191,13 +224,7 @@ class Attempt<KV extends KeyValueShape> implements StmTx {
     const request = { compare: this.guard(reads), success, failure };
     const response = await this.kv.txn(request, this.signal === undefined ? {} : { signal: this.signal });
     if (response.succeeded) return { committed: true };
-    const revision = headerRevision(response.header);
-    const prefetch = new Map<string, ReadRecord<KV>>();
-    reads.forEach((r, i) => {
-      const kvs = response.responses[i]?.responseRange?.kvs;
-      if (kvs !== undefined) prefetch.set(encodeBytes(r.key), { key: r.key, kv: kvs[0], revision });
-    });
-    return { committed: false, prefetch };
+    return { committed: false, prefetch: prefetched(reads, response) };
   }
 
   private guard(reads: readonly ReadRecord<KV>[]): CompareShape[] {
