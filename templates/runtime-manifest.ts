@@ -71,12 +71,14 @@ export const RUNTIME_MODULES = {
           'EtcdCompactedError',
           'EtcdFutureRevisionError',
           'EtcdLeaseNotFoundError',
+          'EtcdLimitError',
           'EtcdNoLeaderError',
           'EtcdNoSpaceError',
           'EtcdNotFoundError',
           'EtcdPermissionDeniedError',
+          'EtcdRequestTooLargeError',
         ],
-        types: ['EtcdSubject'],
+        types: ['EtcdLimitName', 'EtcdSubject'],
       },
     ],
   },
@@ -102,6 +104,7 @@ export const RUNTIME_MODULES = {
   observe: { file: 'core/observe.ts' },
   responses: { file: 'core/responses.ts' },
   routeCheck: { file: 'core/route-check.ts', index: [{ values: ['EtcdMisroutedError'] }] },
+  secrets: { file: 'core/secrets.ts' },
   signals: { file: 'core/signals.ts' },
   transport: {
     file: 'core/transport.ts',
@@ -308,6 +311,7 @@ export const RUNTIME_MODULES = {
     file: 'wire/int64.ts',
     index: [{ types: ['Int64Input'] }],
   },
+  limits: { file: 'wire/limits.ts' },
   ndjson: { file: 'wire/ndjson.ts' },
 } as const satisfies Record<string, RuntimeModule>;
 

@@ -10,7 +10,9 @@ import {
   prefixForVersion,
 } from './endpoints.js';
 import { GrpcCode } from '../codes.js';
-import { EtcdConnectionError, EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
+import { EtcdConnectionError, EtcdDecodeError, EtcdError, EtcdLimitError, systemErrorCode } from '../errors.js';
+import { byteLimits, isReadLimitExceeded, type ByteLimits } from '../wire/limits.js';
+import { protectOptions } from './secrets.js';
 import { retryBackoff } from './backoff.js';
 import type { Attempt, EndpointRing, FailoverPlan, withFailover } from './failover.js';
 import type { createLiveness, Liveness } from './liveness.js';
@@ -80,13 +82,16 @@ class GatewayTransport implements Transport {
   private readonly deadlineHeader: boolean;
   private readonly engine: HttpEngine;
   private readonly liveness: Liveness | undefined;
+  private readonly limits: ByteLimits;
 
   constructor(
     options: ClientOptions,
     private readonly layers: TransportLayers,
   ) {
     checkOptions(options, layers);
-    this.options = options;
+    this.limits = byteLimits(options);
+    // Secrets stay in the layers' closures; what the transport shows (options) has them hidden.
+    this.options = protectOptions(options);
     this.ring = { endpoints: normalizeEndpoints(options.endpoints), current: 0 };
     this.engine = (layers.engine ?? fetchEngineFor)(options);
     this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
@@ -132,7 +137,7 @@ class GatewayTransport implements Transport {
         const guarded = this.guard(attempt.endpoint, scope);
         try {
           const response = await this.send(op, payload, attempt, guarded.scope);
-          const result = await readJsonObject(response, op, attempt.endpoint);
+          const result = await readJsonObject(response, op, attempt.endpoint, this.limits.maxResponseBytes);
           observed.end();
           return result;
         } catch (error) {
@@ -184,11 +189,14 @@ class GatewayTransport implements Transport {
         },
       );
       try {
-        for await (const message of read(response.chunks(), guarded?.scope.signal ?? scope.signal)) {
+        const signal = guarded?.scope.signal ?? scope.signal;
+        for await (const message of read(response.chunks(), signal, this.limits.maxMessageBytes)) {
           guarded?.heard();
           yield streamResult(message as Record<string, unknown>, op, endpoint);
         }
       } catch (error) {
+        const { maxMessageBytes } = this.limits;
+        if (isReadLimitExceeded(error)) throw new EtcdLimitError('maxMessageBytes', maxMessageBytes, { operation: op.name, endpoint });
         if (scope.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
         throw new EtcdConnectionError(`${op.name} stream from ${endpoint} broke`, [{ endpoint, error }], op.name);
       }
@@ -272,7 +280,7 @@ class GatewayTransport implements Transport {
   /** The liveness probe: GET /version through the engine (TLS included), bounded by the probe's signal. */
   private async probe(endpoint: string, signal: AbortSignal): Promise<void> {
     const response = await this.engine.send({ url: `${endpoint}/version`, method: 'GET', headers: { ...this.options.headers }, signal });
-    await response.text();
+    await response.text(this.limits.maxResponseBytes);
   }
 
 
@@ -325,12 +333,13 @@ class GatewayTransport implements Transport {
       return await this.post(endpoint, prefix, op, payload, await this.tokens.get(endpoint, prefix, scope.signal), scope);
     }
     if (isOk(response.status)) return response;
-    const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix);
+    const sizes = { maxBytes: this.limits.maxResponseBytes, requestBytes: byteLength(payload) };
+    const error = await errorFromResponse(response, op, endpoint, prefix, this.options.prefix, sizes);
     if (!isInvalidTokenError(error) || token === undefined || !this.tokens.invalidate(token)) throw error;
     const fresh = await this.tokens.get(endpoint, prefix, scope.signal);
     const retried = await this.post(endpoint, prefix, op, payload, fresh, scope);
     if (isOk(retried.status)) return retried;
-    throw await errorFromResponse(retried, op, endpoint, prefix, this.options.prefix);
+    throw await errorFromResponse(retried, op, endpoint, prefix, this.options.prefix, sizes);
   }
 
   /**
@@ -367,8 +376,11 @@ class GatewayTransport implements Transport {
       // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
       const guard = { ...scope, deadline: undefined };
       const response = await this.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
-      if (!isOk(response.status)) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix);
-      const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
+      const maxBytes = this.limits.maxResponseBytes;
+      if (!isOk(response.status)) {
+        throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, this.options.prefix, { maxBytes });
+      }
+      const { token } = await readJsonObject(response, AUTHENTICATE, endpoint, maxBytes);
       if (typeof token !== 'string' || token === '') {
         throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
       }
@@ -397,7 +409,8 @@ class GatewayTransport implements Transport {
     let version = this.versions.get(endpoint);
     if (version === undefined) {
       const scope = createScope([this.root.signal], this.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS);
-      version = fetchServerVersion(this.engine, endpoint, { ...this.options.headers }, scope.signal).finally(() =>
+      const headers = { ...this.options.headers };
+      version = fetchServerVersion(this.engine, endpoint, headers, scope.signal, this.limits.maxResponseBytes).finally(() =>
         scope.dispose(),
       );
       version.catch(() => this.forgetVersion(endpoint, version));
@@ -412,6 +425,13 @@ class GatewayTransport implements Transport {
     this.versions.delete(endpoint);
     this.prefixes.delete(endpoint);
   }
+}
+
+const encoder = new TextEncoder();
+
+/** The UTF-8 size of a request body (only asked when the server refused one). */
+function byteLength(text: string): number {
+  return encoder.encode(text).byteLength;
 }
 
 /** A connection the server closed before any answer: Node's `socket hang up`, undici's `other side closed`. */

@@ -1,6 +1,7 @@
 // Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
 // its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
-import { EtcdDecodeError, EtcdError, isRetriable } from '../errors.js';
+import { EtcdDecodeError, EtcdError, EtcdLimitError, isRetriable } from '../errors.js';
+import { byteLimits } from '../wire/limits.js';
 import { nodeTlsOptions } from '../core/engines/tls.js';
 import { raceSignal } from '../core/signals.js';
 import type { Transport } from '../types.js';
@@ -21,6 +22,7 @@ export class WatchHub {
   private readonly WebSocket: WebSocketConstructor | undefined;
   private readonly keepalive: KeepaliveTuning;
   private readonly socketOptions: Record<string, unknown> | undefined;
+  private readonly maxMessageBytes: number;
   private readonly sockets = new Map<string, SocketEntry>();
 
   constructor(
@@ -33,7 +35,13 @@ export class WatchHub {
     // options: with `tls`, only a class the user gives (ws-style) is used.
     const usable = carriesWatchIds(encode) && !(tls !== undefined && WebSocket === undefined);
     this.WebSocket = usable ? resolveWebSocket(WebSocket) : undefined;
-    this.socketOptions = tls === undefined ? undefined : nodeTlsOptions(tls);
+    this.maxMessageBytes = byteLimits(transport.options).maxMessageBytes;
+    // A class the user gives (`ws`-style) also takes `maxPayload`: it stops reading a frame past the limit at its
+    // header. The global WebSocket takes no options; the socket checks each frame's size itself.
+    this.socketOptions =
+      WebSocket === undefined || WebSocket === null
+        ? undefined
+        : { ...(tls === undefined ? {} : nodeTlsOptions(tls)), maxPayload: this.maxMessageBytes };
     this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
     const closeAll = (): void => {
       for (const entry of this.sockets.values()) entry.socket?.shutdown(transport.closed.reason, false);
@@ -145,11 +153,13 @@ export class WatchHub {
       options: this.socketOptions,
       encode: this.encode,
       keepalive: this.keepalive,
-      onClosed: (socket, abnormal) => {
+      maxMessageBytes: this.maxMessageBytes,
+      onClosed: (socket, abnormal, error) => {
         const entry = this.sockets.get(endpoint);
         if (entry !== undefined && (entry.socket === socket || entry.socket === undefined))
           this.sockets.delete(endpoint);
-        if (abnormal) this.failed(endpoint);
+        // A frame past the limit: the watches resume here once, and move on the second time (WatchRun).
+        if (abnormal && !(error instanceof EtcdLimitError)) this.failed(endpoint);
       },
     });
   }

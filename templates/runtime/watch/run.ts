@@ -13,7 +13,8 @@ import {
   type WatchResponseShape,
 } from './progress.js';
 import { createRequest, type EncodeWatchRequest, type WatchTarget } from './request.js';
-import { classifyFailure, WatchRetry, type WatchRetryOptions } from './retry.js';
+import { EtcdLimitError } from '../errors.js';
+import { classifyFailure, LimitStrikes, WatchRetry, type WatchRetryOptions } from './retry.js';
 
 /**
  * Where a watch stands: `connecting` until the server first created it, `connected` while it is created on a
@@ -55,6 +56,7 @@ export class WatchRun<R extends WatchResponseShape> {
   private readonly scope: Scope;
   private readonly cursor: ResumeCursor;
   private readonly retry: WatchRetry;
+  private readonly strikes = new LimitStrikes();
   private readonly progress = new ProgressRequests();
   /** The channel the watch is created on right now. */
   private channel: WatchChannel | undefined;
@@ -120,6 +122,7 @@ export class WatchRun<R extends WatchResponseShape> {
           continue;
         }
         if (!attempt.created) this.openFailed(failure);
+        if (failure instanceof EtcdLimitError) this.limitBroke(failure);
         const next = this.retry.after(failure); // throws when the watch must end
         if (next.reauthenticate && (attempt.channel === undefined || !this.init.hub.reauthenticate(attempt.channel)))
           throw failure;
@@ -175,6 +178,7 @@ export class WatchRun<R extends WatchResponseShape> {
           this.cursor.delivered(revision);
         }
         this.retry.healthy();
+        this.strikes.clear();
       }
     }
   }
@@ -211,6 +215,12 @@ export class WatchRun<R extends WatchResponseShape> {
     if (!this.progress.wanted) return [];
     this.progress.sent();
     return [this.init.encode({ progressRequest: {} })];
+  }
+
+  /** A message past maxMessageBytes: resume on the same endpoint once, then on the next (throws when all struck out). */
+  private limitBroke(error: EtcdLimitError): void {
+    const { hub } = this.init;
+    if (this.strikes.struck(error, hub.endpointCount).moveOn && error.endpoint !== undefined) hub.failed(error.endpoint);
   }
 
   /** Only failures to reach a member count (an answer such as an expired token says a member is there). */

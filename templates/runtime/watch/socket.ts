@@ -2,7 +2,7 @@
 // response a frame `{"result":…}`. Watches get client-chosen IDs; a failed create answers with watch ID -1, so
 // creates are matched to their answers in order. The gateway never pings: a socket silent for a while gets a
 // progress request, and one that does not answer in time is dead: every watch on it fails (and resumes).
-import { EtcdConnectionError, EtcdDecodeError } from '../errors.js';
+import { EtcdConnectionError, EtcdDecodeError, EtcdLimitError } from '../errors.js';
 import { streamResult } from '../core/responses.js';
 import { closedByClient, WATCH_OPERATION, type WatchChannel } from './channel.js';
 import type { WebSocketConstructor, WebSocketLike } from '../types.js';
@@ -26,16 +26,21 @@ export interface WatchSocketInit {
   /** The generated encoder of watch requests (cancel and progress requests here). */
   readonly encode: EncodeWatchRequest;
   readonly keepalive: KeepaliveTuning;
-  /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
-  readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
+  /** ClientOptions.maxMessageBytes: a longer frame breaks the socket with EtcdLimitError (`ws` stops reading it at once). */
+  readonly maxMessageBytes: number;
+  /** Called once when the socket is gone with what failed its watches; `abnormal` unless no watch used it. */
+  readonly onClosed: (socket: WatchSocket, abnormal: boolean, error: unknown) => void;
 }
 
 /** How long an unused socket stays open for the next watch. */
 const LINGER_MS = 1_000;
+/** The close code of a frame too large for the receiver (RFC 6455), which `ws` closes with past `maxPayload`. */
+const MESSAGE_TOO_BIG = 1009;
 
 export class WatchSocket {
   readonly endpoint: string;
-  readonly token: string | undefined;
+  /** The token the socket was opened with: private, so that no log line of the socket shows it. */
+  readonly #token: string | undefined;
   /** Resolves once the socket is open; rejects if it closes or times out first. */
   readonly opened: Promise<void>;
   private readonly ws: WebSocketLike;
@@ -59,7 +64,7 @@ export class WatchSocket {
   constructor(init: WatchSocketInit) {
     this.init = init;
     this.endpoint = init.endpoint;
-    this.token = init.token;
+    this.#token = init.token;
     this.opened = new Promise<void>((resolve, reject) => (this.settleOpened = { resolve, reject }));
     this.opened.catch(() => undefined);
     const protocols = init.token === undefined ? undefined : ['Bearer', init.token];
@@ -72,16 +77,24 @@ export class WatchSocket {
     this.ws.addEventListener('open', () => this.onOpen());
     this.ws.addEventListener('message', (event: { data?: unknown }) => this.onFrame(event.data));
     this.ws.addEventListener('close', (event: { code?: unknown }) => {
+      if (event.code === MESSAGE_TOO_BIG) return this.shutdown(this.tooLarge(), true);
       const why = `the watch socket to ${this.endpoint} closed (code ${String(event.code)})`;
       this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
     });
-    this.ws.addEventListener('error', () => undefined); // 'close' follows with the code
+    // 'close' follows with the code, except past `ws`'s maxPayload, which waits for the peer's close: end it now.
+    this.ws.addEventListener('error', (event: { error?: unknown }) => {
+      if (isPayloadLimit(event.error)) this.shutdown(this.tooLarge(), true);
+    });
     const { timeoutMs } = init.keepalive;
     this.timers.push(setTimeout(() => this.openTimedOut(), timeoutMs));
   }
 
   get closed(): boolean {
     return this.state === 'closed';
+  }
+
+  get token(): string | undefined {
+    return this.#token;
   }
 
   /** Creates a watch with the next watch ID (`build` makes the create request for it). */
@@ -132,7 +145,7 @@ export class WatchSocket {
     this.pendingCreates.length = 0;
     this.progressAsked.length = 0;
     for (const channel of channels) channel.fail(error);
-    this.init.onClosed(this, abnormal);
+    this.init.onClosed(this, abnormal, error);
   }
 
   private onOpen(): void {
@@ -172,6 +185,7 @@ export class WatchSocket {
     if (this.state === 'closed') return;
     this.lastFrameAt = Date.now();
     this.pingSentAt = undefined;
+    if (frameLength(data) > this.init.maxMessageBytes) return this.shutdown(this.tooLarge(), true);
     let result: Record<string, unknown>;
     try {
       result = streamResult(parseFrame(data), WATCH_OPERATION, this.endpoint);
@@ -210,6 +224,11 @@ export class WatchSocket {
     }
   }
 
+  private tooLarge(): EtcdLimitError {
+    const init = { operation: WATCH_OPERATION.name, endpoint: this.endpoint };
+    return new EtcdLimitError('maxMessageBytes', this.init.maxMessageBytes, init);
+  }
+
   private startLinger(): void {
     this.clearLinger();
     this.lingerTimer = setTimeout(() => {
@@ -227,7 +246,6 @@ export class WatchSocket {
 class SocketChannel implements WatchChannel {
   readonly kind = 'websocket' as const;
   readonly endpoint: string;
-  readonly token: string | undefined;
   canceledByServer = false;
   private readonly queue: Record<string, unknown>[] = [];
   private failure: { error: unknown } | undefined;
@@ -241,8 +259,11 @@ class SocketChannel implements WatchChannel {
     private readonly signal: AbortSignal,
   ) {
     this.endpoint = socket.endpoint;
-    this.token = socket.token;
     signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get token(): string | undefined {
+    return this.socket.token;
   }
 
   /** Asks the server for a progress answer on this channel (the socket routes it here). */
@@ -285,6 +306,18 @@ class SocketChannel implements WatchChannel {
     this.socket.release(this);
     this.fail(closedByClient());
   }
+}
+
+/** `ws`'s error past its maxPayload (RangeError 'Max payload size exceeded'). */
+function isPayloadLimit(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+}
+
+/** A frame's size: bytes for binary data; for text its length, which a longer UTF-8 encoding only exceeds. */
+function frameLength(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return ArrayBuffer.isView(data) ? data.byteLength : 0;
 }
 
 function parseFrame(data: unknown): Record<string, unknown> {
