@@ -49,17 +49,49 @@ export function announcesMore(contentLength: string | null | undefined, maxBytes
 }
 
 /**
+ * A body's chunks, held as bytes until it ended (text decoded as it arrived would sit beside chunks the collector
+ * has not freed yet: twice the memory): `push` says false once they pass `maxBytes`, and drops them.
+ */
+export class BoundedBody {
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Uint8Array): boolean {
+    this.size += chunk.byteLength;
+    if (this.size > this.maxBytes) {
+      this.chunks = [];
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  /** The text, decoded chunk by chunk, each released once decoded. */
+  text(): string {
+    const decoder = new TextDecoder();
+    const chunks = this.chunks;
+    this.chunks = [];
+    let text = '';
+    for (let i = 0; i < chunks.length; i++) {
+      text += decoder.decode(chunks[i], { stream: true });
+      chunks[i] = EMPTY;
+    }
+    return text + decoder.decode();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
  * The text of a body read chunk by chunk, never holding more than `maxBytes` plus one chunk: past the limit the
  * iteration is ended (which closes the connection) and ReadLimitExceeded thrown.
  */
 export async function readTextWithin(chunks: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  let size = 0;
+  const body = new BoundedBody(maxBytes);
   for await (const chunk of chunks) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new ReadLimitExceeded(maxBytes); // leaving the loop ends the iterator
-    text += decoder.decode(chunk, { stream: true });
+    if (!body.push(chunk)) throw new ReadLimitExceeded(maxBytes); // leaving the loop ends the iterator
   }
-  return text + decoder.decode();
+  return body.text();
 }

@@ -2,7 +2,7 @@
 // request costs a quarter of the client CPU Node's fetch spends on it. The built-ins are taken at run time
 // (process.getBuiltinModule), never imported, so a browser bundle of the same files pulls in no `node:` module.
 import { systemErrorCode } from '../../errors.js';
-import { announcesMore, ReadLimitExceeded } from '../../wire/limits.js';
+import { announcesMore, BoundedBody, ReadLimitExceeded } from '../../wire/limits.js';
 import type { HttpEngine, HttpRequest, HttpResponse, TlsOptions } from '../../types.js';
 import { nodeTlsOptions, plainHttpRefusal, tlsRefusal } from './tls.js';
 
@@ -204,20 +204,13 @@ function readText(res: NodeIncomingMessage, signal: AbortSignal, maxBytes: numbe
       reject(new ReadLimitExceeded(maxBytes));
       return;
     }
-    const decoder = new TextDecoder();
-    let text = '';
-    let size = 0;
+    const body = new BoundedBody(maxBytes);
     res.on('data', (chunk) => {
-      size += chunk.byteLength;
-      if (size <= maxBytes) {
-        text += decoder.decode(chunk, { stream: true });
-        return;
-      }
-      text = '';
+      if (body.push(chunk)) return;
       reject(new ReadLimitExceeded(maxBytes));
       res.destroy();
     });
-    res.on('end', () => resolve(text + decoder.decode()));
+    res.on('end', () => resolve(body.text()));
     res.on('error', (error) => reject(signal.aborted ? signal.reason : error));
     res.on('close', () => {
       if (!res.complete) reject(signal.aborted ? signal.reason : connectionClosed());
