@@ -3,9 +3,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
+import { TEST_PASSWORD } from '../helpers/secrets.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const PASSWORD = 'rootpw';
+const PASSWORD = TEST_PASSWORD;
 
 interface Exchange {
   route: string;

@@ -160,7 +160,7 @@ describe('a watch whose stream passes maxMessageBytes (POST)', () => {
     cleanups.push(() => client.close());
     const revisions: bigint[] = [];
     for await (const event of client.watchEvents({ key: 'a' })) {
-      revisions.push(event.kv.modRevision);
+      revisions.push(event.kv?.modRevision ?? -1n);
       if (revisions.length === 2) break;
     }
     expect(revisions).toEqual([11n, 12n]);
