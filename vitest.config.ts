@@ -31,16 +31,19 @@ const FETCH_ENGINE = [
   'test/transport/tokens.test.ts',
 ];
 
+/** Every project's first setup file: no error a test creates may show a test secret (issue 19). */
+const SECRETS_SETUP = 'test/helpers/secrets.setup.ts';
+
 const perServer = (version: string): TestProjectInlineConfiguration[] => [
   // Everything that talks to etcd, with the client on its default engine (node:http in Node).
-  { extends: true, test: { name: `etcd-${version}`, include: etcdFiles, env: { ETCD_SERVER: version } } },
+  { extends: true, test: { name: `etcd-${version}`, include: etcdFiles, env: { ETCD_SERVER: version }, setupFiles: [SECRETS_SETUP] } },
   {
     extends: true,
     test: {
       name: `fetch-engine-${version}`,
       include: FETCH_ENGINE,
       env: { ETCD_SERVER: version },
-      setupFiles: ['test/helpers/fetch-engine.setup.ts'],
+      setupFiles: [SECRETS_SETUP, 'test/helpers/fetch-engine.setup.ts'],
     },
   },
 ];
@@ -54,7 +57,10 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // Everything that needs no server: once.
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...etcdFiles] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...etcdFiles], setupFiles: [SECRETS_SETUP] },
+      },
       ...matrixVersions().flatMap(perServer),
     ],
   },

@@ -126,7 +126,7 @@ export const RUNTIME = {
   codes: runtimeModule<typeof Codes, Named<{ GrpcCodeName: Codes.GrpcCodeName }>>('codes.ts', {
     index: [{ values: ['GrpcCode', 'grpcCodeName'], types: ['GrpcCodeName'] }],
   }),
-  errors: runtimeModule<typeof Errors, Named<{ EtcdSubject: Errors.EtcdSubject }>>('errors.ts', {
+  errors: runtimeModule<typeof Errors, Named<{ EtcdLimitName: Errors.EtcdLimitName; EtcdSubject: Errors.EtcdSubject }>>('errors.ts', {
     index: [
       { values: ['EtcdConnectionError', 'EtcdDecodeError', 'EtcdError', 'EtcdUnsupportedError', 'isRetriable'] },
       { values: ['WatchCompactedError'], services: ['watch'] },
@@ -138,12 +138,14 @@ export const RUNTIME = {
           'EtcdCompactedError',
           'EtcdFutureRevisionError',
           'EtcdLeaseNotFoundError',
+          'EtcdLimitError',
           'EtcdNoLeaderError',
           'EtcdNoSpaceError',
           'EtcdNotFoundError',
           'EtcdPermissionDeniedError',
+          'EtcdRequestTooLargeError',
         ],
-        types: ['EtcdSubject'],
+        types: ['EtcdLimitName', 'EtcdSubject'],
       },
     ],
   }),

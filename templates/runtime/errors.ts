@@ -9,6 +9,8 @@ export interface EtcdErrorInit {
   readonly operation?: string | undefined;
   readonly endpoint?: string | undefined;
   readonly cause?: unknown;
+  /** The size in bytes of the request body the answer is about, where the transport knows it. */
+  readonly requestBytes?: number | undefined;
 }
 
 /** A gRPC status returned by etcd (or by its gateway); `message` is the server's message. */
@@ -98,6 +100,47 @@ export class EtcdNoSpaceError extends EtcdError {
   override readonly name: string = 'EtcdNoSpaceError';
 }
 
+/**
+ * The server refused the request for its size: `etcdserver: request is too large` (INVALID_ARGUMENT, over the
+ * server's `--max-request-bytes`, 1.5 MiB by default) or, further over, gRPC's `received message larger than max`
+ * (RESOURCE_EXHAUSTED). `requestBytes` is the size of the JSON body the client sent (the server counts the
+ * protobuf encoding, where bytes fields take 3/4 of their base64).
+ */
+export class EtcdRequestTooLargeError extends EtcdError {
+  override readonly name: string = 'EtcdRequestTooLargeError';
+  readonly requestBytes: number | undefined;
+
+  constructor(message: string, init: EtcdErrorInit) {
+    super(message, init);
+    this.requestBytes = init.requestBytes;
+  }
+}
+
+/** The client's limits on what it reads (ClientOptions): a whole unary answer, one message of a stream. */
+export type EtcdLimitName = 'maxResponseBytes' | 'maxMessageBytes';
+
+/**
+ * An answer larger than the client reads: a unary answer over `maxResponseBytes`, or one message of a stream (an
+ * NDJSON line, a websocket frame) over `maxMessageBytes`. The client stopped reading at the limit and closed that
+ * connection; `limit` names the option, `limitBytes` its value. RESOURCE_EXHAUSTED; a watch resumes after it.
+ */
+export class EtcdLimitError extends EtcdError {
+  override readonly name: string = 'EtcdLimitError';
+  readonly limit: EtcdLimitName;
+  readonly limitBytes: number;
+
+  constructor(limit: EtcdLimitName, limitBytes: number, init: { readonly operation: string; readonly endpoint: string }) {
+    const what = limit === 'maxResponseBytes' ? 'the answer' : 'a streamed message';
+    super(
+      `${init.operation} at ${init.endpoint}: ${what} is larger than ClientOptions.${limit} (${limitBytes} bytes); ` +
+        'the client stopped reading and closed the connection',
+      { code: GrpcCode.ResourceExhausted, operation: init.operation, endpoint: init.endpoint },
+    );
+    this.limit = limit;
+    this.limitBytes = limitBytes;
+  }
+}
+
 const NOT_FOUND: readonly (readonly [RegExp, EtcdSubject])[] = [
   [/^etcdserver: member not found/, 'member'],
   [/^etcdserver: user name not found/, 'user'],
@@ -122,6 +165,8 @@ const PLAIN: readonly (readonly [RegExp, new (message: string, init: EtcdErrorIn
   [/^etcdserver: permission denied/, EtcdPermissionDeniedError],
   [/^etcdserver: authentication failed/, EtcdAuthFailedError],
   [/^(etcdserver: )?mvcc: database space exceeded/, EtcdNoSpaceError],
+  [/^etcdserver: request is too large/, EtcdRequestTooLargeError],
+  [/^grpc: received message larger than max/, EtcdRequestTooLargeError],
 ];
 
 /** The EtcdError for a server answer: a typed subclass when etcd's message is one callers branch on. */

@@ -41,8 +41,12 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly status: number;
   header(name: string): string | null;
-  /** The whole body as text (unary answers, error bodies); read the body once, this way or as `chunks()`. */
-  text(): Promise<string>;
+  /**
+   * The whole body as text (unary answers, error bodies); read the body once, this way or as `chunks()`. Past
+   * `maxBytes` (default: no limit) it stops reading, closes the connection and rejects with an error whose `code`
+   * is 'ETCD_READ_LIMIT' (wire/limits.ts); the transport checks the length again for engines that do not.
+   */
+  text(maxBytes?: number): Promise<string>;
   /** The body chunk by chunk (streams); ends when the server ends it, throws when the connection breaks. */
   chunks(): AsyncIterable<Uint8Array>;
 }
@@ -109,6 +113,19 @@ export interface ClientOptions {
    * without touching the call.
    */
   observe?: (event: ClientEvent) => void;
+  /**
+   * The most the client reads of one unary answer (error bodies and `GET /version` too), in bytes: 64 MiB by
+   * default, `Infinity` for no limit. Past it the client stops reading, closes that connection and the call fails
+   * with EtcdLimitError, so a broken or hostile server cannot make it buffer without end.
+   */
+  maxResponseBytes?: number;
+  /**
+   * The most the client reads of one message of a stream (an NDJSON line of a watch, keepalive, snapshot or
+   * observe; a websocket frame), in bytes: 64 MiB by default, `Infinity` for no limit. Past it the stream is
+   * broken with EtcdLimitError (a watch resumes from its last revision; the second time on the same endpoint it
+   * moves to the next one, and once that happened on every endpoint it ends with the error).
+   */
+  maxMessageBytes?: number;
   /**
    * Refresh the endpoint list from `cluster.memberList` every this many milliseconds (off by default), as Go's
    * `AutoSyncInterval`: the client URLs of every started, voting member replace `endpoints`. A failed or empty

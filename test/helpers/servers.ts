@@ -50,6 +50,8 @@ export interface ServerFacts {
   readonly statusWithoutToken: boolean;
   /** Whether closing a websocket (after cancelling its watches) ends the server's watch stream. */
   readonly websocketCloseEndsStream: boolean;
+  /** Whether a member stopped with SIGTERM ends a watch stream with an error chunk (else it just closes it). */
+  readonly gracefulStopErrorChunk: boolean;
   /** What Node's TLS error says when the server refuses a client without a certificate (TLS 1.3 alert text). */
   readonly missingClientCertAlert: RegExp;
   /** Known server bugs the robustness checker may meet on this version (etcd-io/etcd issue numbers). */
@@ -79,11 +81,12 @@ const ETCD_35: Omit<ServerFacts, 'version' | 'knownBugs'> = {
   source: 'fetched',
   gateway: 'v2',
   httpStatus: V2_STATUS,
-  errorBodyKeys: ['code', 'details', 'message'],
+  errorBodyKeys: ['code', 'message'],
   contentType: { error: 'application/json', unknownRoute: 'application/json' },
   getOnPostRoute: { status: 501, json: true },
   statusWithoutToken: false,
   websocketCloseEndsStream: false,
+  gracefulStopErrorChunk: false,
   missingClientCertAlert: /certificate required/,
 };
 
@@ -100,6 +103,7 @@ export const SERVERS: readonly ServerFacts[] = [
     getOnPostRoute: { status: 405, json: false },
     statusWithoutToken: true,
     websocketCloseEndsStream: true,
+    gracefulStopErrorChunk: true,
     missingClientCertAlert: /bad certificate/,
     // stale reads after a pause, requested-progress ordering, future-revision watches across members, watch losses
     // around compaction: all fixed after 3.4.23.

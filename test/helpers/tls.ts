@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerSecret } from './secrets.js';
 
 export interface ServerTls {
   /** PEM file paths for etcd's --cert-file, --key-file, --trusted-ca-file. */
@@ -64,7 +65,8 @@ function createPki(): Pki {
   const read = (name: string): string => readFileSync(path(name), 'utf8');
   const ca = read('ca.pem');
   const clientCert = read('client.pem');
-  const clientKey = read('client-key.pem');
+  const clientKey = registerSecret(read('client-key.pem'));
+  registerSecret(read('stranger-key.pem'));
   return {
     dir,
     ca,

@@ -3,9 +3,10 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
+import { TEST_PASSWORD } from '../helpers/secrets.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
-const PASSWORD = 'rootpw';
+const PASSWORD = TEST_PASSWORD;
 
 interface Exchange {
   route: string;

@@ -9,13 +9,14 @@ import { clusterLayers } from '../../templates/runtime/core/layers.js';
 import { createTransport, type ClientOptions, type OperationDescriptor, type Transport } from '../../templates/runtime/core/transport.js';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
+import { TEST_PASSWORD } from '../helpers/secrets.js';
 
 const RANGE: OperationDescriptor = { name: 'kv.range', route: '/kv/range', safety: 'read' };
 const PUT: OperationDescriptor = { name: 'kv.put', route: '/kv/put', safety: 'write' };
 const STATUS: OperationDescriptor = { name: 'maintenance.status', route: '/maintenance/status', safety: 'read', noAuth: true };
 const CHANGE_PASSWORD: OperationDescriptor = { name: 'auth.userChangePassword', route: '/auth/user/changepw', safety: 'write' };
 const SNAPSHOT: OperationDescriptor = { name: 'maintenance.snapshot', route: '/maintenance/snapshot', safety: 'read' };
-const PASSWORD = 'secret';
+const PASSWORD = TEST_PASSWORD;
 const key = btoa('auth/k');
 
 describeEtcd('authentication against etcd 3.4 with auth enabled', () => {

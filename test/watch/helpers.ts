@@ -88,7 +88,8 @@ export const WATCH_TRANSPORTS: readonly WatchTransport[] = [
       const f = countingFetch();
       return { options: { WebSocket: ws.WebSocket, fetch: f.fetch }, ws, fetch: f };
     },
-    opened: ({ ws }) => ws.sockets,
+    // Sockets, and watch POSTs where the server's websocket proxy would leave streams behind (3.5 on).
+    opened: ({ ws, fetch: f }) => ws.sockets + f.count('/watch'),
   },
 ];
 

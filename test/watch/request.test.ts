@@ -7,8 +7,13 @@ import {
   frameText,
   resolveWebSocket,
   watchSocketUrl,
-} from '../../templates/runtime/watch/websocket.js';
-import { websocketCarriesAuth, websocketCarriesLargeMessages } from '../../templates/runtime/core/etcd-version.js';
+} from '../../templates/runtime/watch/frames.js';
+import {
+  answersProgressAfterResume,
+  websocketCarriesAuth,
+  websocketCarriesLargeMessages,
+  websocketEndsStreams,
+} from '../../templates/runtime/core/etcd-version.js';
 import type { WebSocketConstructor } from '../../templates/runtime/types.js';
 
 const b64 = (s: string): string => btoa(s);
@@ -130,6 +135,22 @@ describe('websocket facts', () => {
     ['garbage', false],
   ])('the websocket proxy of etcd %s carries messages over 64 KiB: %s', (version, expected) => {
     expect(websocketCarriesLargeMessages(version)).toBe(expected);
+  });
+
+  // Measured: a closed socket leaves its stream on 3.5.16 and 3.5.30 and a resumed POST's progress request goes
+  // unanswered there (test/watch/cancel.test.ts and test/signals/watch-signals.test.ts run both on every server).
+  it.each([
+    ['3.3.27', true],
+    ['3.4.23', true],
+    ['v3.4.45', true],
+    ['3.5.0', false],
+    ['3.5.30', false],
+    ['3.6.14', false],
+    ['3.7.0-alpha.0', false],
+    ['not a version', false],
+  ])('%s: a closed websocket ends its stream and a resumed POST answers progress: %s', (version, expected) => {
+    expect(websocketEndsStreams(version)).toBe(expected);
+    expect(answersProgressAfterResume(version)).toBe(expected);
   });
 
   it('uses the option, null to turn websockets off, else the global class', () => {

@@ -55,6 +55,10 @@ function fakeOpener(channels: WatchChannel[]): WatchOpener & { requests: WatchRe
       return channel;
     },
     reauthenticate: () => false,
+    failed: () => undefined,
+    readTxn: async () => {
+      throw new Error('the fake opener reads nothing');
+    },
   };
 }
 

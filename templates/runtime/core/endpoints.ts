@@ -2,8 +2,11 @@
 // which connection failures prove that a request never reached a server.
 import { EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
 import { grpcCodeForHttpStatus } from '../wire/error-body.js';
-import type { HttpEngine, Prefix } from '../types.js';
+import type { HttpEngine, OperationDescriptor, Prefix } from '../types.js';
 import { parseEtcdVersion } from './etcd-version.js';
+import { readBody } from './responses.js';
+
+const VERSION: OperationDescriptor = { name: 'GET /version', route: '/version', safety: 'read', noAuth: true };
 
 /** Trims, drops trailing slashes and duplicates; throws TypeError on anything but http(s) URLs. */
 export function normalizeEndpoints(input: string | readonly string[]): string[] {
@@ -71,10 +74,11 @@ export async function fetchServerVersion(
   endpoint: string,
   headers: Readonly<Record<string, string>>,
   signal: AbortSignal,
+  maxBytes = Infinity,
 ): Promise<string> {
   const url = `${endpoint}/version`;
   const response = await engine.send({ url, method: 'GET', headers, signal });
-  const text = await response.text();
+  const text = await readBody(response, VERSION, endpoint, maxBytes);
   if (!isOk(response.status)) {
     const why = `GET ${url} answered HTTP ${response.status}: cannot detect the etcd version (set the prefix option explicitly)`;
     throw new EtcdError(why, { code: grpcCodeForHttpStatus(response.status), httpStatus: response.status, endpoint });

@@ -49,3 +49,29 @@ export function websocketCarriesLargeMessages(version: string): boolean {
   if (v?.patch === undefined) return false;
   return v.major !== 3 ? v.major > 3 : v.minor > 4 || (v.minor === 4 && v.patch >= 15);
 }
+
+/**
+ * Whether closing a websocket ends the watch stream behind it on the server. Through 3.4 the proxy cancels the
+ * gateway's request when the socket closes; from 3.5 on (grpc-gateway v2) it only closes the request body, and
+ * the server keeps the stream (etcd_debugging_mvcc_watch_stream_total stays up, measured on 3.5.16 and 3.5.30), so
+ * every reconnect would leak one: watches take a POST there, whose stream ends with its HTTP request.
+ */
+export function websocketEndsStreams(version: string): boolean {
+  return upTo34(version);
+}
+
+/**
+ * Whether a progress request in a POST body is answered after a create with a start revision. Through 3.4 it is;
+ * from 3.5 on the server answers only when every watch on the stream is synced and started at or before the
+ * store's revision, which a resumed watch never is when the request arrives, and a POST cannot ask again later
+ * (measured on 3.5.16 and 3.5.30). The watch then proves its progress itself (watch/post-progress.ts).
+ */
+export function answersProgressAfterResume(version: string): boolean {
+  return upTo34(version);
+}
+
+/** An etcd 3 server of the 3.4 line or older (grpc-gateway v1 and its websocket proxy). */
+function upTo34(version: string): boolean {
+  const v = parseEtcdVersion(version);
+  return v !== undefined && v.major === 3 && v.minor <= 4;
+}

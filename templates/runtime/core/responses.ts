@@ -1,17 +1,41 @@
 // Reading gateway responses: JSON bodies, error bodies (with a hint when the route or prefix is not served),
 // stream messages, and the gRPC timeout header.
-import { EtcdDecodeError, etcdErrorFor, type EtcdError } from '../errors.js';
+import { EtcdDecodeError, etcdErrorFor, EtcdLimitError, type EtcdError } from '../errors.js';
 import { isWireObject } from '../wire/codec.js';
 import { parseErrorBody, parseErrorObject } from '../wire/error-body.js';
+import { isReadLimitExceeded } from '../wire/limits.js';
 import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
+
+/**
+ * The body as text, at most `maxBytes` of it (ClientOptions.maxResponseBytes): past it the engine closes the
+ * connection and the call fails with EtcdLimitError naming the operation and the endpoint.
+ */
+export async function readBody(
+  response: HttpResponse,
+  op: OperationDescriptor,
+  endpoint: string,
+  maxBytes: number,
+): Promise<string> {
+  let text: string;
+  try {
+    text = await response.text(maxBytes);
+  } catch (error) {
+    if (isReadLimitExceeded(error)) throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
+    throw error;
+  }
+  // An engine that ignores the limit: a string longer than the limit has more bytes than it, too.
+  if (text.length > maxBytes) throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
+  return text;
+}
 
 /** The response's JSON object; an empty body is `{}`. */
 export async function readJsonObject(
   response: HttpResponse,
   op: OperationDescriptor,
   endpoint: string,
+  maxBytes = Infinity,
 ): Promise<Record<string, unknown>> {
-  const text = await response.text();
+  const text = await readBody(response, op, endpoint, maxBytes);
   if (text.trim() === '') return {};
   let body: unknown;
   try {
@@ -32,8 +56,10 @@ export async function errorFromResponse(
   endpoint: string,
   prefix: Prefix,
   prefixOption: ClientOptions['prefix'],
+  sizes: { readonly maxBytes: number; readonly requestBytes?: number } = { maxBytes: Infinity },
 ): Promise<EtcdError> {
-  const parsed = parseErrorBody(response.status, response.header('content-type'), await response.text());
+  const text = await readBody(response, op, endpoint, sizes.maxBytes);
+  const parsed = parseErrorBody(response.status, response.header('content-type'), text);
   let message = parsed.message;
   if (parsed.routeNotFound === true) {
     const url = endpoint + prefix + op.route;
@@ -43,7 +69,8 @@ export async function errorFromResponse(
         : `${message} at ${url}: this etcd server may not serve the ${prefix} prefix; use prefix 'auto'`;
   }
   const { code, details } = parsed;
-  return etcdErrorFor(message, { code, details, httpStatus: response.status, operation: op.name, endpoint });
+  const { requestBytes } = sizes;
+  return etcdErrorFor(message, { code, details, httpStatus: response.status, operation: op.name, endpoint, requestBytes });
 }
 
 /** A stream message's `result` ({} when absent); an `{"error":…}` message throws its EtcdError. */

@@ -15,6 +15,8 @@ export interface TokenRetryDeps {
   readonly tokens: TokenSource;
   /** The prefix option as given (for the error of a misrouted answer). */
   readonly prefixOption: ClientOptions['prefix'];
+  /** ClientOptions.maxResponseBytes, resolved. */
+  readonly maxResponseBytes: number;
   prefixOf(endpoint: string, signal: AbortSignal): Promise<Prefix>;
   post(endpoint: string, prefix: Prefix, op: OperationDescriptor, payload: string, token: string | undefined, scope: Scope): Promise<HttpResponse>;
 }
@@ -41,12 +43,13 @@ export async function sendWithToken(
     return await post(endpoint, prefix, op, payload, await tokens.get(endpoint, prefix, scope.signal), scope);
   }
   if (isOk(response.status)) return response;
-  const error = await errorFromResponse(response, op, endpoint, prefix, deps.prefixOption);
+  const sizes = { maxBytes: deps.maxResponseBytes, requestBytes: byteLength(payload) };
+  const error = await errorFromResponse(response, op, endpoint, prefix, deps.prefixOption, sizes);
   if (!isInvalidTokenError(error) || token === undefined || !tokens.invalidate(token)) throw error;
   const fresh = await tokens.get(endpoint, prefix, scope.signal);
   const retried = await post(endpoint, prefix, op, payload, fresh, scope);
   if (isOk(retried.status)) return retried;
-  throw await errorFromResponse(retried, op, endpoint, prefix, deps.prefixOption);
+  throw await errorFromResponse(retried, op, endpoint, prefix, deps.prefixOption, sizes);
 }
 
 /**
@@ -63,6 +66,13 @@ function tokenClosedConnection(
 ): boolean {
   if (token === undefined || scope.signal.aborted || !closedWithoutAnswer(error)) return false;
   return tokens.invalidate(token) && op.safety === 'read';
+}
+
+const encoder = new TextEncoder();
+
+/** The UTF-8 size of a request body (only asked when the server refused one). */
+function byteLength(text: string): number {
+  return encoder.encode(text).byteLength;
 }
 
 /** A connection the server closed before any answer: Node's `socket hang up`, undici's `other side closed`. */
@@ -95,8 +105,11 @@ export async function requestToken(deps: AuthenticateDeps, endpoint: string, pre
     // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
     const guard = { ...scope, deadline: undefined };
     const response = await deps.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
-    if (!isOk(response.status)) throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, deps.prefixOption);
-    const { token } = await readJsonObject(response, AUTHENTICATE, endpoint);
+    const maxBytes = deps.maxResponseBytes;
+    if (!isOk(response.status)) {
+      throw await errorFromResponse(response, AUTHENTICATE, endpoint, prefix, deps.prefixOption, { maxBytes });
+    }
+    const { token } = await readJsonObject(response, AUTHENTICATE, endpoint, maxBytes);
     if (typeof token !== 'string' || token === '') {
       throw new EtcdDecodeError('token', `authenticate at ${endpoint} returned no token`);
     }

@@ -6,7 +6,9 @@
 import type { createTokenSource, TokenSource } from './auth.js';
 import { normalizeEndpoint } from './endpoints.js';
 import { GrpcCode } from '../codes.js';
-import { EtcdConnectionError, EtcdDecodeError, EtcdError } from '../errors.js';
+import { EtcdConnectionError, EtcdDecodeError, EtcdError, EtcdLimitError } from '../errors.js';
+import { byteLimits, isReadLimitExceeded, type ByteLimits } from '../wire/limits.js';
+import { protectOptions } from './secrets.js';
 import { runAttempt, type AttemptDeps, type OpenAttempt } from './attempt.js';
 import { retryBackoff } from './backoff.js';
 import { checkOptions, checkTimeout } from './check-options.js';
@@ -73,13 +75,16 @@ class GatewayTransport implements Transport {
   private readonly engine: HttpEngine;
   private readonly attempts: AttemptDeps;
   private readonly sender: TokenRetryDeps;
+  private readonly limits: ByteLimits;
 
   constructor(
     options: ClientOptions,
     private readonly layers: TransportLayers,
   ) {
     checkOptions(options, layers);
-    this.options = options;
+    this.limits = byteLimits(options);
+    // Secrets stay in the layers' closures; what the transport shows (options) has them hidden.
+    this.options = protectOptions(options);
     this.ring = createRing(options.endpoints);
     this.engine = (layers.engine ?? fetchEngineFor)(options);
     this.versions = createVersionCache(this.engine, options, this.root.signal);
@@ -102,6 +107,7 @@ class GatewayTransport implements Transport {
     this.sender = {
       tokens: this.tokens,
       prefixOption: options.prefix,
+      maxResponseBytes: this.limits.maxResponseBytes,
       prefixOf: (endpoint, signal) => this.versions.prefixOf(endpoint, signal),
       post: (endpoint, prefix, op, payload, token, scope) => this.post(endpoint, prefix, op, payload, token, scope),
     };
@@ -123,7 +129,7 @@ class GatewayTransport implements Transport {
     try {
       return await (this.layers.failover ?? oneAttempt)(this.ring, plan, async (attempt) => {
         const { value } = await runAttempt(this.attempts, 'call', op.name, attempt.endpoint, ++n, scope, async (open) =>
-          readJsonObject(await this.send(op, payload, attempt, open.scope), op, attempt.endpoint),
+          readJsonObject(await this.send(op, payload, attempt, open.scope), op, attempt.endpoint, this.limits.maxResponseBytes),
         );
         return value;
       });
@@ -160,11 +166,14 @@ class GatewayTransport implements Transport {
         },
       );
       try {
-        for await (const message of read(response.chunks(), opened?.scope.signal ?? scope.signal)) {
+        const signal = opened?.scope.signal ?? scope.signal;
+        for await (const message of read(response.chunks(), signal, this.limits.maxMessageBytes)) {
           opened?.heard();
           yield streamResult(message as Record<string, unknown>, op, endpoint);
         }
       } catch (error) {
+        const { maxMessageBytes } = this.limits;
+        if (isReadLimitExceeded(error)) throw new EtcdLimitError('maxMessageBytes', maxMessageBytes, { operation: op.name, endpoint });
         if (scope.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
         throw new EtcdConnectionError(`${op.name} stream from ${endpoint} broke`, [{ endpoint, error }], op.name);
       }
@@ -230,7 +239,7 @@ class GatewayTransport implements Transport {
   /** The liveness probe: GET /version through the engine (TLS included), bounded by the probe's signal. */
   private async probe(endpoint: string, signal: AbortSignal): Promise<void> {
     const response = await this.engine.send({ url: `${endpoint}/version`, method: 'GET', headers: { ...this.options.headers }, signal });
-    await response.text();
+    await response.text(this.limits.maxResponseBytes);
   }
 
   /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */

@@ -3,6 +3,7 @@
 import type { ClientOptions, HttpEngine, Prefix } from '../types.js';
 import { fetchServerVersion, prefixForVersion } from './endpoints.js';
 import { createScope, raceSignal } from './signals.js';
+import { byteLimits } from '../wire/limits.js';
 
 /** How long a version probe may take without the client's timeout option. */
 export const DEFAULT_RETRY_DEADLINE_MS = 10_000;
@@ -19,12 +20,13 @@ export interface VersionCache {
 export function createVersionCache(engine: HttpEngine, options: ClientOptions, closed: AbortSignal): VersionCache {
   const versions = new Map<string, Promise<string>>();
   const prefixes = new Map<string, Prefix>();
+  const { maxResponseBytes } = byteLimits(options);
   const cache: VersionCache = {
     versionOf(endpoint) {
       let version = versions.get(endpoint);
       if (version === undefined) {
         const scope = createScope([closed], options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS);
-        version = fetchServerVersion(engine, endpoint, { ...options.headers }, scope.signal).finally(() => scope.dispose());
+        version = fetchServerVersion(engine, endpoint, { ...options.headers }, scope.signal, maxResponseBytes).finally(() => scope.dispose());
         const probe = version;
         probe.catch(() => cache.forget(endpoint, probe));
         versions.set(endpoint, probe);

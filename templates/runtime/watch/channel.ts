@@ -25,6 +25,7 @@ export async function openPostChannel(
   request: Record<string, unknown> | readonly Record<string, unknown>[],
   endpoint: string,
   signal: AbortSignal,
+  answersProgressAfterResume = true,
 ): Promise<WatchChannel> {
   // The token the stream will send (the transport reuses its current one), kept for re-authentication.
   const token = transport.options.auth === undefined ? undefined : await transport.token(endpoint, signal);
@@ -33,8 +34,11 @@ export async function openPostChannel(
   let closed = false;
   return {
     endpoint: undefined,
-    token,
+    get token() {
+      return token; // a getter: a log line of the channel does not show it
+    },
     kind: 'post',
+    answersProgressAfterResume,
     async next() {
       const { done, value } = await stream.next();
       if (done) throw new EtcdConnectionError('the watch stream ended', [], WATCH_OPERATION.name);

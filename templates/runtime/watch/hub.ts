@@ -1,14 +1,24 @@
 // Where each (re)created watch goes: a shared websocket on the current endpoint when one can be used, otherwise
 // its own HTTP POST. Endpoints rotate when one fails; sockets are shared per endpoint and closed with the client.
-import { EtcdDecodeError, EtcdError, isRetriable } from '../errors.js';
+import { EtcdDecodeError, EtcdError, EtcdLimitError, isRetriable } from '../errors.js';
+import { byteLimits } from '../wire/limits.js';
 import { nodeTlsOptions } from '../core/engines/tls.js';
 import { raceSignal } from '../core/signals.js';
-import { websocketCarriesAuth, websocketCarriesLargeMessages } from '../core/etcd-version.js';
-import type { Transport, WebSocketConstructor } from '../types.js';
+import {
+  answersProgressAfterResume,
+  websocketCarriesAuth,
+  websocketCarriesLargeMessages,
+  websocketEndsStreams,
+} from '../core/etcd-version.js';
+import type { OperationDescriptor, Transport, WebSocketConstructor } from '../types.js';
 import { openPostChannel } from './channel.js';
 import { carriesWatchIds } from './request.js';
 import type { EncodeWatchRequest, KeepaliveTuning, WatchChannel, WatchOpener } from './types.js';
-import { createWatchSocket, resolveWebSocket, watchSocketUrl, type WatchSocket } from './websocket.js';
+import { resolveWebSocket, watchSocketUrl } from './frames.js';
+import { createWatchSocket, type WatchSocket } from './websocket.js';
+
+/** The read-only Txn post-progress.ts reads revisions with. */
+const READ_TXN: OperationDescriptor = { name: 'kv.txn', route: '/kv/txn', safety: 'read' };
 
 const DEFAULT_KEEPALIVE: KeepaliveTuning = { intervalMs: 5_000, timeoutMs: 5_000 };
 
@@ -26,6 +36,7 @@ class Hub implements WatchOpener {
   private readonly WebSocket: WebSocketConstructor | undefined;
   private readonly keepalive: KeepaliveTuning;
   private readonly socketOptions: Record<string, unknown> | undefined;
+  private readonly maxMessageBytes: number;
   private readonly sockets = new Map<string, SocketEntry>();
 
   constructor(
@@ -38,7 +49,13 @@ class Hub implements WatchOpener {
     // options: with `tls`, only a class the user gives (ws-style) is used.
     const usable = carriesWatchIds(encode) && !(tls !== undefined && WebSocket === undefined);
     this.WebSocket = usable ? resolveWebSocket(WebSocket) : undefined;
-    this.socketOptions = tls === undefined ? undefined : nodeTlsOptions(tls);
+    this.maxMessageBytes = byteLimits(transport.options).maxMessageBytes;
+    // A class the user gives (`ws`-style) also takes `maxPayload`: it stops reading a frame past the limit at its
+    // header. The global WebSocket takes no options; the socket checks each frame's size itself.
+    this.socketOptions =
+      WebSocket === undefined || WebSocket === null
+        ? undefined
+        : { ...(tls === undefined ? {} : nodeTlsOptions(tls)), maxPayload: this.maxMessageBytes };
     this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
     const closeAll = (): void => {
       for (const entry of this.sockets.values()) entry.socket?.shutdown(transport.closed.reason, false);
@@ -71,7 +88,8 @@ class Hub implements WatchOpener {
         const socket = await this.socketFor(endpoint, this.WebSocket, signal);
         return socket.watch(build, signal);
       }
-      return await openPostChannel(this.transport, [build(undefined), ...trailer()], endpoint, signal);
+      const answers = await this.answersProgressAfterResume(endpoint, signal);
+      return await openPostChannel(this.transport, [build(undefined), ...trailer()], endpoint, signal, answers);
     } catch (error) {
       if (!signal.aborted && !isEtcdAnswer(error)) this.failed(endpoint);
       throw error;
@@ -87,6 +105,19 @@ class Hub implements WatchOpener {
     return this.transport.invalidateToken(channel.token);
   }
 
+  readTxn(body: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
+    return this.transport.unary(READ_TXN, body, { signal });
+  }
+
+  /** False for a server that leaves a progress request unanswered after a resumed create (a failed probe: false). */
+  private async answersProgressAfterResume(endpoint: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      return answersProgressAfterResume(await raceSignal(this.transport.versionAt(endpoint), signal));
+    } catch {
+      return false; // proving progress works on every server; waiting for an answer does not
+    }
+  }
+
   /** A connection to `endpoint` failed: new watches (and calls) start on the next endpoint. */
   failed(endpoint: string): void {
     this.transport.endpointFailed(endpoint);
@@ -94,13 +125,14 @@ class Hub implements WatchOpener {
 
   /**
    * A shared socket needs etcd 3.4+ (the /v3 prefix: client-chosen watch IDs, progress requests), a proxy that
-   * carries messages over 64 KiB (3.4.15+) and, when the client authenticates, a server that takes the token over
-   * a websocket.
+   * carries messages over 64 KiB (3.4.15+), a server that ends a watch stream when its socket closes (3.4; from
+   * 3.5 on each closed socket would leave a stream behind) and, when the client authenticates, a server that takes
+   * the token over a websocket.
    */
   private async websocketFits(endpoint: string, signal: AbortSignal): Promise<boolean> {
     if ((await raceSignal(this.transport.prefixFor(endpoint), signal)) !== '/v3') return false;
     const version = await raceSignal(this.transport.versionAt(endpoint), signal);
-    if (!websocketCarriesLargeMessages(version)) return false;
+    if (!websocketCarriesLargeMessages(version) || !websocketEndsStreams(version)) return false;
     return this.transport.options.auth === undefined || websocketCarriesAuth(version);
   }
 
@@ -139,11 +171,13 @@ class Hub implements WatchOpener {
       options: this.socketOptions,
       encode: this.encode,
       keepalive: this.keepalive,
-      onClosed: (socket, abnormal) => {
+      maxMessageBytes: this.maxMessageBytes,
+      onClosed: (socket, abnormal, error) => {
         const entry = this.sockets.get(endpoint);
         if (entry !== undefined && (entry.socket === socket || entry.socket === undefined))
           this.sockets.delete(endpoint);
-        if (abnormal) this.failed(endpoint);
+        // A frame past the limit: the watches resume here once, and move on the second time (WatchRun).
+        if (abnormal && !(error instanceof EtcdLimitError)) this.failed(endpoint);
       },
     });
   }

@@ -4,7 +4,7 @@
 import { isInvalidTokenError } from '../core/auth.js';
 import { GrpcCode } from '../codes.js';
 import { backoffDelay, type Backoff } from '../core/backoff.js';
-import { EtcdDecodeError, EtcdError, EtcdUnsupportedError } from '../errors.js';
+import { EtcdDecodeError, EtcdError, EtcdLimitError, EtcdUnsupportedError } from '../errors.js';
 
 export type FailureAction = 'fatal' | 'reauthenticate' | 'retry';
 
@@ -25,6 +25,7 @@ const MAX_REAUTHENTICATIONS = 2;
  * broke or ended) is a drop worth resuming from.
  */
 export function classifyFailure(error: unknown): FailureAction {
+  if (error instanceof EtcdLimitError) return 'retry'; // a message past maxMessageBytes broke the stream
   if (error instanceof EtcdError) {
     if (isInvalidTokenError(error)) return 'reauthenticate';
     return RETRIED_CODES.has(error.code) ? 'retry' : 'fatal';
@@ -83,5 +84,31 @@ export class WatchRetry {
 
   private backoff(): number {
     return backoffDelay(this.options.backoff, this.failures++, this.random);
+  }
+}
+
+/**
+ * Streams broken by a message past `maxMessageBytes`, per endpoint, since events last came through. The first
+ * time on an endpoint the watch resumes there; the second time it moves to the next endpoint; once that happened
+ * on every endpoint, the watch ends with the error (an answer it cannot read anywhere would loop for ever).
+ */
+export class LimitStrikes {
+  private readonly strikes = new Map<string, number>();
+
+  /** After `error` broke the stream: whether to leave its endpoint; throws it when every endpoint struck out. */
+  struck(error: EtcdLimitError, endpointCount: number): { readonly moveOn: boolean } {
+    const endpoint = error.endpoint ?? '';
+    const count = (this.strikes.get(endpoint) ?? 0) + 1;
+    this.strikes.set(endpoint, count);
+    if (count < 2) return { moveOn: false };
+    let out = 0;
+    for (const n of this.strikes.values()) if (n >= 2) out += 1;
+    if (out >= Math.max(1, endpointCount)) throw error;
+    return { moveOn: true };
+  }
+
+  /** Events came through: limits broken before count no more. */
+  clear(): void {
+    this.strikes.clear();
   }
 }

@@ -2,12 +2,14 @@
 // signals around that loop: when the server created the watch, whether it can reach a member, progress requests.
 import { observeStart, type Observation } from '../core/observe.js';
 import { createScope, raceSignal, sleep, type Scope } from '../core/signals.js';
-import { EtcdConnectionError, EtcdError } from '../errors.js';
+import { EtcdLimitError } from '../errors.js';
 import type { ClientOptions } from '../types.js';
 import { WATCH_OPERATION } from './channel.js';
 import { FragmentAssembler, ResumeCursor, interpretResponse, splitByRevision } from './resume.js';
 import { createRequest, type WatchTarget } from './request.js';
-import { classifyFailure, WatchRetry, type WatchRetryOptions } from './retry.js';
+import { proveProgress } from './post-progress.js';
+import { failedEndpoints, ProgressRequests } from './progress-requests.js';
+import { classifyFailure, LimitStrikes, WatchRetry, type WatchRetryOptions } from './retry.js';
 import type {
   EncodeWatchRequest,
   EventOf,
@@ -17,7 +19,6 @@ import type {
   WatchStatus,
   WatchStatusListener,
 } from './types.js';
-
 
 export interface WatchRunInit<R extends WatchResponseShape> {
   /** Where the watch is created (the hub; a fake in tests). */
@@ -40,6 +41,8 @@ interface Attempt {
   endpoint?: string;
   created: boolean;
   readonly reconnect: Observation | undefined;
+  /** The wire create request and its start revision (a resumed watch's), for post-progress.ts. */
+  create?: { readonly wire: Record<string, unknown>; readonly start: bigint | undefined };
 }
 
 /** One watch's run: `events()` is the loop, the rest are the signals around it. */
@@ -70,11 +73,16 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private readonly scope: Scope;
   private readonly cursor: ResumeCursor;
   private readonly retry: WatchRetry;
+  private readonly strikes = new LimitStrikes();
   private readonly progress = new ProgressRequests();
   /** The channel the watch is created on right now. */
   private channel: WatchChannel | undefined;
   /** The current channel was closed to send a progress request with a new create (a POST). */
   private restarting = false;
+  /** A POST whose progress waits for the replay of events post-progress.ts found (asked again after them). */
+  private replayed: WatchChannel | undefined;
+  /** The channel that last delivered events. */
+  private eventsOn: WatchChannel | undefined;
   /** The endpoints creating the watch failed on since it was last created. */
   private readonly failedOn = new Set<string>();
   private everCreated = false;
@@ -135,6 +143,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
           continue;
         }
         if (!attempt.created) this.openFailed(failure, attempt.endpoint);
+        if (failure instanceof EtcdLimitError) this.limitBroke(failure);
         const next = this.retry.after(failure); // throws when the watch must end
         if (next.reauthenticate && (attempt.channel === undefined || !this.init.hub.reauthenticate(attempt.channel)))
           throw failure;
@@ -161,8 +170,13 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private async *attempt(attempt: Attempt): AsyncGenerator<EventOf<R>> {
     const { hub, target, encode, decode } = this.init;
     attempt.endpoint = hub.currentEndpoint;
+    const start = this.cursor.startRevision;
     const channel = await hub.open(
-      (id) => encode(createRequest(target, this.cursor.startRevision, id)),
+      (id) => {
+        const wire = encode(createRequest(target, start, id));
+        attempt.create = { wire, start };
+        return wire;
+      },
       this.scope.signal,
       () => this.progressTrailer(),
     );
@@ -177,6 +191,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         attempt.created = true;
         attempt.reconnect?.end();
         this.onCreated(channel, step.revision);
+        this.proveIfUnanswered(attempt, step.revision);
       } else if (step.kind === 'progress') {
         this.cursor.progressed(step.revision);
         this.retry.healthy();
@@ -191,6 +206,12 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
           this.cursor.delivered(revision);
         }
         this.retry.healthy();
+        this.strikes.clear();
+        this.eventsOn = channel;
+        if (this.replayed === channel) {
+          this.replayed = undefined; // the replay post-progress.ts waited for came: ask again past it
+          this.sendProgress(channel);
+        }
       }
     }
   }
@@ -222,11 +243,34 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
     }
   }
 
+  /**
+   * A POST whose server does not answer a progress request after a resumed create (etcd 3.5 on): prove the answer
+   * from the created revision (post-progress.ts), or wait for the replay it finds and ask again past it.
+   */
+  private proveIfUnanswered(attempt: Attempt, revision: bigint): void {
+    const { channel, create } = attempt;
+    if (channel?.answersProgressAfterResume !== false || create?.start === undefined || !this.progress.asked) return;
+    const proof = { create: (create.wire['create_request'] ?? {}) as Record<string, unknown>, start: create.start, created: revision };
+    const settle = (proved: boolean): void => {
+      if (this.channel !== channel) return; // the channel broke meanwhile: its requests are asked again
+      if (proved) this.progress.answered(revision);
+      else if (this.eventsOn === channel) this.sendProgress(channel); // the replay came already: ask past it
+      else this.replayed = channel; // the next events ask again
+    };
+    proveProgress(this.init.hub, proof, this.scope.signal).then(settle, () => settle(false));
+  }
+
   /** What a new POST carries after its create request: a progress request, when one waits. */
   private progressTrailer(): readonly Record<string, unknown>[] {
     if (!this.progress.wanted) return [];
     this.progress.sent();
     return [this.init.encode({ progressRequest: {} })];
+  }
+
+  /** A message past maxMessageBytes: resume on the same endpoint once, then on the next (throws when all struck out). */
+  private limitBroke(error: EtcdLimitError): void {
+    const { hub } = this.init;
+    if (this.strikes.struck(error, hub.endpointCount).moveOn && error.endpoint !== undefined) hub.failed(error.endpoint);
   }
 
   /**
@@ -252,57 +296,5 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         throw thrown; // a listener's bug surfaces as an uncaught error; the watch goes on
       });
     }
-  }
-}
-
-/** The endpoints a failed creation tried: each one a failover round listed, else the one it was opened on. */
-function failedEndpoints(failure: unknown, openedOn: string | undefined): string[] {
-  if (failure instanceof EtcdConnectionError && failure.causes.length > 0) return failure.causes.map((c) => c.endpoint);
-  const answeredBy = failure instanceof EtcdError ? failure.endpoint : undefined;
-  return [answeredBy ?? openedOn ?? ''];
-}
-
-interface Waiter {
-  readonly resolve: (revision: bigint) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/**
- * Progress requests in flight. Each request sent answers the callers that asked before it was sent (one batch);
- * answers come in the order of the requests. A channel that breaks loses its unanswered requests: they are
- * asked again on the next one.
- */
-class ProgressRequests {
-  private waiting: Waiter[] = [];
-  private inFlight: Waiter[][] = [];
-
-  add(): Promise<bigint> {
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  get wanted(): boolean {
-    return this.waiting.length > 0;
-  }
-
-  /** A request for everyone waiting has been sent. */
-  sent(): void {
-    if (this.waiting.length === 0) return;
-    this.inFlight.push(this.waiting);
-    this.waiting = [];
-  }
-
-  answered(revision: bigint): void {
-    for (const waiter of this.inFlight.shift() ?? []) waiter.resolve(revision);
-  }
-
-  lost(): void {
-    this.waiting = [...this.inFlight.flat(), ...this.waiting];
-    this.inFlight = [];
-  }
-
-  fail(error: unknown): void {
-    for (const waiter of [...this.inFlight.flat(), ...this.waiting]) waiter.reject(error);
-    this.inFlight = [];
-    this.waiting = [];
   }
 }

@@ -92,6 +92,11 @@ export interface WatchChannel {
   readonly token: string | undefined;
   /** How the watch travels, for diagnostics. */
   readonly kind: 'post' | 'websocket';
+  /**
+   * A POST only: false when its server leaves a progress request in the body unanswered after a create with a
+   * start revision (etcd 3.5 on): the run then proves the progress itself (post-progress.ts).
+   */
+  readonly answersProgressAfterResume?: boolean;
   /** The next response (`result` object, still wire JSON) of this watch; rejects once the stream is gone. */
   next(): Promise<Record<string, unknown>>;
   /**
@@ -135,4 +140,8 @@ export interface WatchOpener {
    * False when no other token can be had (a static token).
    */
   reauthenticate(channel: WatchChannel): boolean;
+  /** The endpoint failed (a message past maxMessageBytes twice): new watches open on the next one. */
+  failed(endpoint: string): void;
+  /** A read-only Txn (wire JSON in and out) on the watch's transport: post-progress.ts reads revisions with it. */
+  readTxn(body: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
 }

@@ -2,8 +2,7 @@
 // response a frame `{"result":…}`. Watches get client-chosen IDs; a failed create answers with watch ID -1, so
 // creates are matched to their answers in order. The gateway never pings: a socket silent for a while gets a
 // progress request, and one that does not answer in time is dead: every watch on it fails (and resumes).
-// Below it, the small websocket facts: which class to use, the URL, the text of a frame (core/etcd-version.ts has
-// which servers' proxies take a token or large messages).
+// The small websocket facts (the class, the URL, a frame's text) are in frames.ts.
 //
 // What a websocket cannot carry: `ClientOptions.headers` and `requireLeader` (a `Grpc-Metadata-hasleader` header).
 // The browsers' WebSocket sets no request headers (Sec-WebSocket-Protocol is its only channel), and etcd's proxy
@@ -11,7 +10,8 @@
 // takes from Sec-WebSocket-Protocol: a ws-style class that sends more headers would not get them to etcd either.
 // So a shared socket sends neither; watches that need them can turn sockets off (`WebSocket: null`: one POST each,
 // which carries both). docs/watch-websocket.md says the same.
-import { EtcdConnectionError, EtcdDecodeError } from '../errors.js';
+import { EtcdConnectionError, EtcdLimitError } from '../errors.js';
+import { frameLength, isPayloadLimit, parseFrame, wireWatchId } from './frames.js';
 import { streamResult } from '../core/responses.js';
 import { closedByClient, createSocketChannel, WATCH_OPERATION, type SocketChannel } from './channel.js';
 import type { WebSocketConstructor, WebSocketLike } from '../types.js';
@@ -40,12 +40,16 @@ export interface WatchSocketInit {
   /** The generated encoder of watch requests (cancel and progress requests here). */
   readonly encode: EncodeWatchRequest;
   readonly keepalive: KeepaliveTuning;
-  /** Called once when the socket is gone; `abnormal` unless it was closed because no watch used it. */
-  readonly onClosed: (socket: WatchSocket, abnormal: boolean) => void;
+  /** ClientOptions.maxMessageBytes: a longer frame breaks the socket with EtcdLimitError (`ws` stops reading it at once). */
+  readonly maxMessageBytes: number;
+  /** Called once when the socket is gone with what failed its watches; `abnormal` unless no watch used it. */
+  readonly onClosed: (socket: WatchSocket, abnormal: boolean, error: unknown) => void;
 }
 
 /** How long an unused socket stays open for the next watch. */
 const LINGER_MS = 1_000;
+/** The close code of a frame too large for the receiver (RFC 6455), which `ws` closes with past `maxPayload`. */
+const MESSAGE_TOO_BIG = 1009;
 
 /** Opens a websocket to `init.url`; watches can be created on it once `opened` resolved. */
 export function createWatchSocket(init: WatchSocketInit): WatchSocket {
@@ -54,7 +58,8 @@ export function createWatchSocket(init: WatchSocketInit): WatchSocket {
 
 class SharedSocket implements WatchSocket {
   readonly endpoint: string;
-  readonly token: string | undefined;
+  /** The token the socket was opened with: private, so that no log line of the socket shows it. */
+  readonly #token: string | undefined;
   readonly opened: Promise<void>;
   private readonly ws: WebSocketLike;
   private readonly init: WatchSocketInit;
@@ -77,7 +82,7 @@ class SharedSocket implements WatchSocket {
   constructor(init: WatchSocketInit) {
     this.init = init;
     this.endpoint = init.endpoint;
-    this.token = init.token;
+    this.#token = init.token;
     this.opened = new Promise<void>((resolve, reject) => (this.settleOpened = { resolve, reject }));
     this.opened.catch(() => undefined);
     const protocols = init.token === undefined ? undefined : ['Bearer', init.token];
@@ -90,12 +95,20 @@ class SharedSocket implements WatchSocket {
     this.ws.addEventListener('open', () => this.onOpen());
     this.ws.addEventListener('message', (event: { data?: unknown }) => this.onFrame(event.data));
     this.ws.addEventListener('close', (event: { code?: unknown }) => {
+      if (event.code === MESSAGE_TOO_BIG) return this.shutdown(this.tooLarge(), true);
       const why = `the watch socket to ${this.endpoint} closed (code ${String(event.code)})`;
       this.shutdown(new EtcdConnectionError(why, [], WATCH_OPERATION.name), true);
     });
-    this.ws.addEventListener('error', () => undefined); // 'close' follows with the code
+    // 'close' follows with the code, except past `ws`'s maxPayload, which waits for the peer's close: end it now.
+    this.ws.addEventListener('error', (event: { error?: unknown }) => {
+      if (isPayloadLimit(event.error)) this.shutdown(this.tooLarge(), true);
+    });
     const { timeoutMs } = init.keepalive;
     this.timers.push(setTimeout(() => this.openTimedOut(), timeoutMs));
+  }
+
+  get token(): string | undefined {
+    return this.#token;
   }
 
   get closed(): boolean {
@@ -148,7 +161,7 @@ class SharedSocket implements WatchSocket {
     this.pendingCreates.length = 0;
     this.progressAsked.length = 0;
     for (const channel of channels) channel.fail(error);
-    this.init.onClosed(this, abnormal);
+    this.init.onClosed(this, abnormal, error);
   }
 
   private onOpen(): void {
@@ -188,6 +201,7 @@ class SharedSocket implements WatchSocket {
     if (this.state === 'closed') return;
     this.lastFrameAt = Date.now();
     this.pingSentAt = undefined;
+    if (frameLength(data) > this.init.maxMessageBytes) return this.shutdown(this.tooLarge(), true);
     let result: Record<string, unknown>;
     try {
       result = streamResult(parseFrame(data), WATCH_OPERATION, this.endpoint);
@@ -226,6 +240,11 @@ class SharedSocket implements WatchSocket {
     }
   }
 
+  private tooLarge(): EtcdLimitError {
+    const init = { operation: WATCH_OPERATION.name, endpoint: this.endpoint };
+    return new EtcdLimitError('maxMessageBytes', this.init.maxMessageBytes, init);
+  }
+
   private startLinger(): void {
     this.clearLinger();
     this.lingerTimer = setTimeout(() => {
@@ -237,48 +256,4 @@ class SharedSocket implements WatchSocket {
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
   }
-}
-
-function parseFrame(data: unknown): Record<string, unknown> {
-  const text = frameText(data);
-  if (text === undefined) throw new EtcdDecodeError('watch', 'a websocket frame is not text');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new EtcdDecodeError('watch', `a websocket frame is not JSON (${(error as Error).message})`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new EtcdDecodeError('watch', 'a websocket frame is not a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
-
-/** The watch ID of a wire response as a decimal string; absent means 0. */
-function wireWatchId(result: Record<string, unknown>): string {
-  const id = result['watch_id'];
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : '0';
-}
-
-/** The WebSocket class to use: the option (null turns websockets off), else the global one when there is one. */
-export function resolveWebSocket(option: WebSocketConstructor | null | undefined): WebSocketConstructor | undefined {
-  if (option === null) return undefined;
-  if (option !== undefined) return option;
-  const global = (globalThis as { WebSocket?: unknown }).WebSocket;
-  return typeof global === 'function' ? (global as WebSocketConstructor) : undefined;
-}
-
-/** `http://host:2379` + `/v3` → `ws://host:2379/v3/watch` (https → wss). */
-export function watchSocketUrl(endpoint: string, prefix: string): string {
-  return `${endpoint.replace(/^http/i, 'ws')}${prefix}/watch`;
-}
-
-const textDecoder = new TextDecoder();
-
-/** The text of a message event's data: a string, or UTF-8 bytes (an ArrayBuffer or any typed array). */
-export function frameText(data: unknown): string | undefined {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return textDecoder.decode(new Uint8Array(data));
-  if (ArrayBuffer.isView(data)) return textDecoder.decode(data);
-  return undefined;
 }

@@ -51,7 +51,14 @@ export function decodeList<T>(value: unknown, decode: (item: unknown, path: stri
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new EtcdDecodeError(path, `expected an array, got ${typeName(value)}`);
   const out = new Array<T>(value.length);
-  for (let i = 0; i < value.length; i++) out[i] = decode(value[i], path);
+  try {
+    for (let i = 0; i < value.length; i++) out[i] = decode(value[i], path);
+  } catch (error) {
+    // Messages nest only through lists (a txn's responses hold txns): input nested past the stack is malformed.
+    // The innermost list with stack enough to build the error reports it; the ones above pass it on.
+    if (error instanceof RangeError && error.message.includes('call stack')) throw new EtcdDecodeError(path, 'nested too deep');
+    throw error;
+  }
   return out;
 }
 

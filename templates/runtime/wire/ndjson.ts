@@ -2,6 +2,7 @@
 // on the 0x0a byte and decoded one by one, so a UTF-8 sequence split across chunks stays intact and each byte is
 // scanned once, however the chunks fall. Chunks come from an engine (`HttpResponse.chunks()`).
 import { EtcdDecodeError } from '../errors.js';
+import { ReadLimitExceeded } from './limits.js';
 
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder();
@@ -9,14 +10,20 @@ const decoder = new TextDecoder();
 /**
  * Yields each top-level JSON object of a newline-delimited stream of chunks (the last line may lack its newline).
  * Stopping early (break/return) or aborting `signal` ends the chunk iterator (which cancels the body); an abort
- * rethrows `signal.reason`.
+ * rethrows `signal.reason`. A line longer than `maxLineBytes` throws ReadLimitExceeded as soon as the bytes
+ * held for it pass the limit (never more than the limit plus one chunk is held).
  */
-export async function* readJsonStream(body: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<unknown> {
+export async function* readJsonStream(
+  body: AsyncIterable<Uint8Array>,
+  signal?: AbortSignal,
+  maxLineBytes = Infinity,
+): AsyncGenerator<unknown> {
   const chunks = body[Symbol.asyncIterator]();
   const onAbort = (): void => void chunks.return?.()?.catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   let finished = false;
   let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
   try {
     signal?.throwIfAborted();
     for (;;) {
@@ -25,13 +32,19 @@ export async function* readJsonStream(body: AsyncIterable<Uint8Array>, signal?: 
       if (done === true) break;
       let start = 0;
       for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
+        if (pendingBytes + (nl - start) > maxLineBytes) throw new ReadLimitExceeded(maxLineBytes);
         const line = pending.length === 0 ? value.subarray(start, nl) : joinChunks(pending, value.subarray(start, nl));
         pending = [];
+        pendingBytes = 0;
         start = nl + 1;
         const message = parseLine(line);
         if (message !== undefined) yield message;
       }
-      if (start < value.length) pending.push(start === 0 ? value : value.subarray(start));
+      if (start < value.length) {
+        pendingBytes += value.length - start;
+        if (pendingBytes > maxLineBytes) throw new ReadLimitExceeded(maxLineBytes);
+        pending.push(start === 0 ? value : value.subarray(start));
+      }
     }
     finished = true;
     if (pending.length > 0) {

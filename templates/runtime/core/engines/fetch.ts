@@ -1,6 +1,7 @@
 // The fetch engine: every request through the WHATWG fetch (the browser's, Deno's, Bun's, or one the caller
 // gives). It is the engine wherever no faster one is chosen, and the one `ClientOptions.fetch` forces.
 import type { ClientOptions, HttpEngine, HttpResponse } from '../../types.js';
+import { announcesMore, readTextWithin, ReadLimitExceeded } from '../../wire/limits.js';
 import { readerChunks } from '../../wire/ndjson.js';
 
 const NO_CHUNKS: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
@@ -14,7 +15,14 @@ export function createFetchEngine(fetchImpl?: typeof fetch): HttpEngine {
       return {
         status: response.status,
         header: (name) => response.headers.get(name),
-        text: () => response.text(),
+        text: async (maxBytes = Infinity) => {
+          if (maxBytes === Infinity) return response.text();
+          if (announcesMore(response.headers.get('content-length'), maxBytes)) {
+            await response.body?.cancel().catch(() => undefined);
+            throw new ReadLimitExceeded(maxBytes);
+          }
+          return response.body === null ? '' : readTextWithin(readerChunks(response.body), maxBytes);
+        },
         chunks: () => (response.body === null ? NO_CHUNKS : readerChunks(response.body)),
       };
     },

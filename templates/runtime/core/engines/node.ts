@@ -2,6 +2,7 @@
 // request costs a quarter of the client CPU Node's fetch spends on it. The built-ins are taken at run time
 // (process.getBuiltinModule), never imported, so a browser bundle of the same files pulls in no `node:` module.
 import { systemErrorCode } from '../../errors.js';
+import { announcesMore, BoundedBody, ReadLimitExceeded } from '../../wire/limits.js';
 import type { HttpEngine, HttpRequest, HttpResponse, TlsOptions } from '../../types.js';
 import { nodeTlsOptions, plainHttpRefusal, tlsRefusal } from './tls.js';
 
@@ -32,8 +33,7 @@ interface NodeIncomingMessage extends AsyncIterable<Uint8Array> {
   readonly statusCode?: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly complete: boolean;
-  setEncoding(encoding: 'utf8'): unknown;
-  on(event: 'data', listener: (chunk: string) => void): unknown;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
   destroy(error?: unknown): void;
@@ -191,22 +191,36 @@ function wrapResponse(res: NodeIncomingMessage, signal: AbortSignal): HttpRespon
       const value = res.headers[name.toLowerCase()];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
-    text: () => readText(res, signal),
+    text: (maxBytes = Infinity) => readText(res, signal, maxBytes),
     chunks: () => res,
   };
 }
 
-function readText(res: NodeIncomingMessage, signal: AbortSignal): Promise<string> {
+/** The body as text; past `maxBytes` the response (and with it the connection) is destroyed at once. */
+function readText(res: NodeIncomingMessage, signal: AbortSignal, maxBytes: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk) => (text += chunk));
-    res.on('end', () => resolve(text));
+    if (announcesMore(headerOf(res, 'content-length'), maxBytes)) {
+      res.destroy();
+      reject(new ReadLimitExceeded(maxBytes));
+      return;
+    }
+    const body = new BoundedBody(maxBytes);
+    res.on('data', (chunk) => {
+      if (body.push(chunk)) return;
+      reject(new ReadLimitExceeded(maxBytes));
+      res.destroy();
+    });
+    res.on('end', () => resolve(body.text()));
     res.on('error', (error) => reject(signal.aborted ? signal.reason : error));
     res.on('close', () => {
       if (!res.complete) reject(signal.aborted ? signal.reason : connectionClosed());
     });
   });
+}
+
+function headerOf(res: NodeIncomingMessage, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function connectionClosed(): Error {
