@@ -182,7 +182,8 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
         link.head = Buffer.concat([link.head, chunk]);
         const text = link.head.toString('latin1');
         const end = text.indexOf('\r\n\r\n');
-        if (end < 0 && link.head.length < HEADER_SNIFF_LIMIT) return;
+        const http = /^[A-Z]+ /.test(text) || (text.length < 8 && /^[A-Z]*$/.test(text));
+        if (end < 0 && http && link.head.length < HEADER_SNIFF_LIMIT) return; // the head is still coming
         link.sniffed = true;
         link.fromId = FROM_HEADER.exec(text.slice(0, end < 0 ? undefined : end + 2))?.[1]?.toLowerCase();
         chunk = link.head;
