@@ -121,7 +121,8 @@ export async function runEpisode(index: number, fault: FaultName, random: Random
       watches: rec.watches,
       locks: rec.locks,
       mirrors: rec.mirrors,
-      reference: merged.events,
+      // Up to the end marker: a write stalled until the heal and applied after it lies outside the checked window.
+      reference: merged.events.filter((e) => e.mod <= Math.min(merged.upTo, end)),
       referenceUpTo: Math.min(merged.upTo, end),
       bank: { prefix: BANK_PREFIX, total: BANK_ACCOUNTS * BANK_BALANCE, finalTotal: bankTotal },
       compactedTo,

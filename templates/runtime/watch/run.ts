@@ -165,7 +165,10 @@ export class WatchRun<R extends WatchResponseShape> {
         this.cursor.progressed(step.revision);
         this.retry.healthy();
       } else if (step.kind === 'stream-progress') {
-        this.progress.answered(step.revision);
+        // Before this channel's `created`, etcd (3.5.30 too) may send a progress answer ahead of the new watch's
+        // first events, which it holds back until the watch is announced: ask again once it is created.
+        if (attempt.created) this.progress.answered(step.revision);
+        else this.progress.unanswered();
       } else if (step.kind === 'events') {
         for (const revision of splitByRevision(this.cursor.fresh(step.events))) {
           for (const event of revision) {
@@ -267,6 +270,11 @@ class ProgressRequests {
 
   answered(revision: bigint): void {
     for (const waiter of this.inFlight.shift() ?? []) waiter.resolve(revision);
+  }
+
+  /** The oldest request's answer cannot be trusted: its callers wait for the next request. */
+  unanswered(): void {
+    this.waiting = [...(this.inFlight.shift() ?? []), ...this.waiting];
   }
 
   lost(): void {

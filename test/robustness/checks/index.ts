@@ -147,7 +147,9 @@ function checkHistoricalRead(op: KvOperation, history: EpisodeHistory, replay: R
   }
   const answered = history.operations.filter((o) => o.outcome === 'ok' && !isHistoricalRead(o.input) && o.output !== undefined);
   const low = Math.max(1, ...answered.filter((o) => o.ret < op.call).map((o) => o.output!.revision));
-  const high = Math.min(history.referenceUpTo, Math.max(low, ...answered.filter((o) => o.call < op.ret).map((o) => o.output!.revision)));
+  // An operation called after the iterate returned sees a revision at least as new as the iterate's.
+  const later = answered.filter((o) => o.call > op.ret).map((o) => o.output!.revision);
+  const high = Math.max(low, Math.min(history.referenceUpTo, ...later));
   const candidates = [low, ...replay.revisions.filter((r) => r > low && r <= high)];
   if (!candidates.some((r) => sameKvs(select(replay.stateAt(r), selector), got))) {
     out.push(violation('stale-read', `${describe(op)}: the store held that at no revision in [${low}, ${high}]`, STALE_READ_BUGS));
