@@ -54,5 +54,7 @@ export function grpcCodeName(code: number): GrpcCodeName {
 
 /** The code of a Go code name (`PermissionDenied` → 7); Unknown for a name Go does not use. */
 export function grpcCodeOfGoName(name: string): GrpcCode {
-  return Object.prototype.hasOwnProperty.call(GrpcCode, name) ? GrpcCode[name as keyof typeof GrpcCode] : GrpcCode.Unknown;
+  return Object.prototype.hasOwnProperty.call(GrpcCode, name)
+    ? GrpcCode[name as keyof typeof GrpcCode]
+    : GrpcCode.Unknown;
 }

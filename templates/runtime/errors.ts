@@ -129,7 +129,11 @@ export class EtcdLimitError extends EtcdError {
   readonly limit: EtcdLimitName;
   readonly limitBytes: number;
 
-  constructor(limit: EtcdLimitName, limitBytes: number, init: { readonly operation: string; readonly endpoint: string }) {
+  constructor(
+    limit: EtcdLimitName,
+    limitBytes: number,
+    init: { readonly operation: string; readonly endpoint: string },
+  ) {
     const what = limit === 'maxResponseBytes' ? 'the answer' : 'a streamed message';
     super(
       `${init.operation} at ${init.endpoint}: ${what} is larger than ClientOptions.${limit} (${limitBytes} bytes); ` +
@@ -172,7 +176,8 @@ const PLAIN: readonly (readonly [RegExp, new (message: string, init: EtcdErrorIn
 /** The EtcdError for a server answer: a typed subclass when etcd's message is one callers branch on. */
 export function etcdErrorFor(message: string, init: EtcdErrorInit): EtcdError {
   for (const [pattern, Class] of PLAIN) if (pattern.test(message)) return new Class(message, init);
-  for (const [pattern, subject] of NOT_FOUND) if (pattern.test(message)) return new EtcdNotFoundError(message, init, subject);
+  for (const [pattern, subject] of NOT_FOUND)
+    if (pattern.test(message)) return new EtcdNotFoundError(message, init, subject);
   for (const [pattern, subject] of ALREADY_EXISTS) {
     if (pattern.test(message)) return new EtcdAlreadyExistsError(message, init, subject);
   }
@@ -231,7 +236,9 @@ export function isRetriable(error: unknown): boolean {
  * flight with it): a read moves on, a write that is not idempotent must not be sent again.
  */
 export function isClosingMember(error: unknown): boolean {
-  return error instanceof EtcdError && error.code === GrpcCode.Canceled && error.message.includes(CLIENT_CONNECTION_CLOSING);
+  return (
+    error instanceof EtcdError && error.code === GrpcCode.Canceled && error.message.includes(CLIENT_CONNECTION_CLOSING)
+  );
 }
 
 const CLIENT_CONNECTION_CLOSING = 'grpc: the client connection is closing';

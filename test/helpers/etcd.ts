@@ -36,6 +36,11 @@ export interface StartEtcdOptions {
    * --trusted-ca-file` and `--client-cert-auth` unless `clientCertAuth: false`. Peers stay plain http on loopback.
    */
   tls?: ServerTls | undefined;
+  /**
+   * startCluster only: the peer URL member `index` advertises to the others, given the port it listens on (e.g. a
+   * fault proxy's, test/robustness/proxy.ts, so member-to-member links can be cut). Default: its own peer URL.
+   */
+  advertisePeer?: ((index: number, peerPort: number) => Promise<string>) | undefined;
 }
 
 export interface EtcdServer {
@@ -138,13 +143,18 @@ export async function startCluster(n = 3, opts: StartEtcdOptions = {}): Promise<
       clientPort: ports[2 * i]!,
       peerPort: ports[2 * i + 1]!,
     }));
-    const initialCluster = specs.map((s) => `${s.name}=${loopback(s.peerPort)}`).join(',');
+    const advertised = await Promise.all(
+      specs.map((s, i) => opts.advertisePeer?.(i, s.peerPort) ?? Promise.resolve(loopback(s.peerPort))),
+    );
+    const initialCluster = specs.map((s, i) => `${s.name}=${advertised[i]}`).join(',');
     const shared = [
       `--initial-cluster=${initialCluster}`,
       `--initial-cluster-token=${prefix}-${randomUUID()}`,
       ...commonArgs(opts),
     ];
-    const members = specs.map((s) => createMember(s.name, s.clientPort, s.peerPort, opts, shared));
+    const members = specs.map((s, i) =>
+      createMember(s.name, s.clientPort, s.peerPort, opts, shared, advertised[i]),
+    );
     await startAll(members);
     const cluster: EtcdCluster = {
       members,
@@ -251,6 +261,7 @@ function createMember(
   peerPort: number,
   opts: StartEtcdOptions,
   sharedArgs: readonly string[],
+  advertisedPeerUrl?: string,
 ): Member {
   const startTimeoutMs = startTimeout(opts);
   const bin = binaries().etcd;
@@ -264,7 +275,7 @@ function createMember(
     `--listen-client-urls=${url}`,
     `--advertise-client-urls=${url}`,
     `--listen-peer-urls=${peerUrl}`,
-    `--initial-advertise-peer-urls=${peerUrl}`,
+    `--initial-advertise-peer-urls=${advertisedPeerUrl ?? peerUrl}`,
     '--initial-cluster-state=new',
     '--logger=zap',
     ...tlsArgs(opts.tls),

@@ -195,11 +195,11 @@ interface SocketGateway {
   readonly sockets: string[][];
 }
 
-/** /version and a websocket /v3/watch whose answer to every create is `created` and then a frame of `frameBytes`. */
+/** /version (a 3.4 server: the client takes websockets there) and a websocket /v3/watch whose answer to every create is `created` and then a frame of `frameBytes`. */
 async function hostileSocketGateway(frameBytes: number): Promise<SocketGateway> {
   const sockets: string[][] = [];
   const server: Server = createServer((req, res) => {
-    if (req.url === '/version') return sendJson(res, 200, { etcdserver: '3.5.30', etcdcluster: '3.5.0' });
+    if (req.url === '/version') return sendJson(res, 200, { etcdserver: '3.4.45', etcdcluster: '3.4.0' });
     res.writeHead(404).end();
   });
   const wss = new WebSocketServer({ server, path: '/v3/watch' });

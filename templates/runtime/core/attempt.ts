@@ -23,7 +23,13 @@ export interface AttemptDeps {
 const UNOBSERVED: Observation = { end: () => undefined };
 
 /** Observes `type`/`operation` on `endpoint` (attempt `n`); free without the observe layer. */
-export function observeAttempt(deps: AttemptDeps, type: ClientEvent['type'], operation: string, endpoint: string, n: number): Observation {
+export function observeAttempt(
+  deps: AttemptDeps,
+  type: ClientEvent['type'],
+  operation: string,
+  endpoint: string,
+  n: number,
+): Observation {
   return deps.observe?.(deps.options, type, operation, endpoint, n) ?? UNOBSERVED;
 }
 
@@ -78,7 +84,11 @@ export async function runAttempt<T>(
 }
 
 /** The attempt's scope under the liveness monitor, when there is one. */
-function guard(liveness: Liveness | undefined, endpoint: string, scope: Scope): { scope: Scope; heard(): void; release(): void } {
+function guard(
+  liveness: Liveness | undefined,
+  endpoint: string,
+  scope: Scope,
+): { scope: Scope; heard(): void; release(): void } {
   if (liveness === undefined) return { scope, heard: () => undefined, release: () => undefined };
   const child = createScope([scope.signal]);
   const watched = liveness.guard(endpoint, (error) => child.abort(error));

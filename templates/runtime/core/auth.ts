@@ -5,7 +5,6 @@ import { raceSignal } from './signals.js';
 import type { AuthOptions, Prefix } from '../types.js';
 import type { EtcdError } from '../errors.js';
 
-
 /** Performs POST <prefix>/auth/authenticate on `endpoint` and resolves to the token. */
 export type Authenticate = (endpoint: string, prefix: Prefix, name: string, password: string) => Promise<string>;
 
@@ -48,5 +47,8 @@ export function createTokenSource(auth: AuthOptions | undefined, authenticate: A
  * request was refused, not applied, and a new token is the cure.
  */
 export function isInvalidTokenError(error: EtcdError): boolean {
-  return error.code === GrpcCode.Unauthenticated || /\binvalid auth token\b|\brevision of auth store is old\b/.test(error.message);
+  return (
+    error.code === GrpcCode.Unauthenticated ||
+    /\binvalid auth token\b|\brevision of auth store is old\b/.test(error.message)
+  );
 }

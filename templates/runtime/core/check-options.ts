@@ -18,7 +18,9 @@ export function checkOptions(options: ClientOptions, layers: LayersPresent): voi
     ['observe', 'observeLayer', layers.observe],
   ] as const) {
     if (options[option] !== undefined && layer === undefined) {
-      throw new TypeError(`ClientOptions.${option} needs ${name}: createTransport(options, { ...${name} }) (createClient has it)`);
+      throw new TypeError(
+        `ClientOptions.${option} needs ${name}: createTransport(options, { ...${name} }) (createClient has it)`,
+      );
     }
   }
   checkTimeout(options.autoSyncIntervalMs, 'ClientOptions.autoSyncIntervalMs');

@@ -31,7 +31,8 @@ export function normalizeEndpoint(raw: string): string {
 /** The gateway prefix a server serves: 3.4+ → /v3, 3.3 → /v3beta, 3.2 and older → /v3alpha. */
 export function prefixForVersion(version: string): Prefix {
   const parsed = parseEtcdVersion(version);
-  if (parsed === undefined) throw new RangeError(`cannot tell the gateway prefix of etcd version ${JSON.stringify(version)}`);
+  if (parsed === undefined)
+    throw new RangeError(`cannot tell the gateway prefix of etcd version ${JSON.stringify(version)}`);
   const { major, minor } = parsed;
   if (major > 3 || (major === 3 && minor >= 4)) return '/v3';
   if (major === 3 && minor === 3) return '/v3beta';

@@ -12,7 +12,11 @@ export interface EtcdVersion {
 export function parseEtcdVersion(text: string): EtcdVersion | undefined {
   const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
   if (match === null) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: match[3] === undefined ? undefined : Number(match[3]) };
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    patch: match[3] === undefined ? undefined : Number(match[3]),
+  };
 }
 
 /** The release a version belongs to, without a pre-release or build suffix: `3.6.0-rc.1` → `3.6.0`. */

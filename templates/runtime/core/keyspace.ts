@@ -22,7 +22,12 @@ function isAllKeysEnd(end: Uint8Array): boolean {
  * A copy of `message` with its key (and range end) moved into the namespace. "All keys" (key '\0' or empty, range
  * end '\0') is the whole namespace; a message with neither field is left alone (etcd answers "key is not provided").
  */
-export function prefixRange(prefix: Uint8Array, message: WireObject, keyField = 'key', endField = 'range_end'): WireObject {
+export function prefixRange(
+  prefix: Uint8Array,
+  message: WireObject,
+  keyField = 'key',
+  endField = 'range_end',
+): WireObject {
   const key = message[keyField];
   const end = message[endField];
   if (key === undefined && end === undefined) return message;

@@ -50,20 +50,22 @@ export function createLiveness(
     if (state.probing || Date.now() - state.heardAt < quietMs) return;
     state.probing = true;
     const scope = createScope([], timeoutMs);
-    probe(endpoint, scope.signal).then(
-      () => {
-        state.heardAt = Date.now();
-      },
-      (error: unknown) => {
-        if (state.guards.size === 0) return;
-        const hung = hungError(endpoint, timeoutMs, scope.signal.aborted ? undefined : error);
-        onHungEndpoint(endpoint);
-        for (const abort of [...state.guards]) abort(hung);
-      },
-    ).finally(() => {
-      state.probing = false;
-      scope.dispose();
-    });
+    probe(endpoint, scope.signal)
+      .then(
+        () => {
+          state.heardAt = Date.now();
+        },
+        (error: unknown) => {
+          if (state.guards.size === 0) return;
+          const hung = hungError(endpoint, timeoutMs, scope.signal.aborted ? undefined : error);
+          onHungEndpoint(endpoint);
+          for (const abort of [...state.guards]) abort(hung);
+        },
+      )
+      .finally(() => {
+        state.probing = false;
+        scope.dispose();
+      });
   };
   const tick = (): void => {
     for (const [endpoint, state] of endpoints) {
@@ -106,6 +108,9 @@ export function createLiveness(
 
 function hungError(endpoint: string, timeoutMs: number, cause: unknown): Error {
   const why = cause === undefined ? `no answer to GET /version within ${timeoutMs} ms` : 'GET /version failed';
-  const error = new Error(`${endpoint} stopped answering (${why}) while a call waited on it`, cause === undefined ? undefined : { cause });
+  const error = new Error(
+    `${endpoint} stopped answering (${why}) while a call waited on it`,
+    cause === undefined ? undefined : { cause },
+  );
   return Object.assign(error, { code: 'ETIMEDOUT' });
 }

@@ -20,7 +20,8 @@ export async function readBody(
   try {
     text = await response.text(maxBytes);
   } catch (error) {
-    if (isReadLimitExceeded(error)) throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
+    if (isReadLimitExceeded(error))
+      throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
     throw error;
   }
   // An engine that ignores the limit: a string longer than the limit has more bytes than it, too.
@@ -70,7 +71,14 @@ export async function errorFromResponse(
   }
   const { code, details } = parsed;
   const { requestBytes } = sizes;
-  return etcdErrorFor(message, { code, details, httpStatus: response.status, operation: op.name, endpoint, requestBytes });
+  return etcdErrorFor(message, {
+    code,
+    details,
+    httpStatus: response.status,
+    operation: op.name,
+    endpoint,
+    requestBytes,
+  });
 }
 
 /** A stream message's `result` ({} when absent); an `{"error":…}` message throws its EtcdError. */

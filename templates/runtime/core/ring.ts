@@ -33,13 +33,21 @@ export function createRing(endpoints: string | readonly string[]): Ring {
 }
 
 /** Without the failover layer: one attempt on the current endpoint; a connection failure moves the next call on. */
-export async function oneAttempt<T>(ring: EndpointRing, plan: FailoverPlan, run: (attempt: Attempt) => Promise<T>): Promise<T> {
+export async function oneAttempt<T>(
+  ring: EndpointRing,
+  plan: FailoverPlan,
+  run: (attempt: Attempt) => Promise<T>,
+): Promise<T> {
   const attempt: Attempt = { endpoint: ring.endpoints[ring.current] ?? '', sent: false };
   try {
     return await run(attempt);
   } catch (error) {
     if (plan.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
     moveOn(ring, ring.endpoints.indexOf(attempt.endpoint));
-    throw new EtcdConnectionError(`${plan.operation} failed on ${attempt.endpoint}`, [{ endpoint: attempt.endpoint, error }], plan.operation);
+    throw new EtcdConnectionError(
+      `${plan.operation} failed on ${attempt.endpoint}`,
+      [{ endpoint: attempt.endpoint, error }],
+      plan.operation,
+    );
   }
 }

@@ -26,7 +26,10 @@ export class EtcdMisroutedError extends EtcdUnsupportedError {
 }
 
 /** Throws EtcdMisroutedError when the server (version from `serverVersion`) runs another RPC at `op.route`. */
-export async function checkRoute(op: OperationDescriptor, serverVersion: () => Promise<string | undefined>): Promise<void> {
+export async function checkRoute(
+  op: OperationDescriptor,
+  serverVersion: () => Promise<string | undefined>,
+): Promise<void> {
   const answer = op.answeredBy?.[op.route];
   if (answer === undefined) return;
   const version = await serverVersion();
@@ -41,12 +44,18 @@ function within(version: string, answer: RouteAnswer): boolean {
 }
 
 function versionsWithout(answer: RouteAnswer): string {
-  const ranges = [answer.since && `before ${answer.since}`, answer.before && `${answer.before} or later`].filter(Boolean);
+  const ranges = [answer.since && `before ${answer.since}`, answer.before && `${answer.before} or later`].filter(
+    Boolean,
+  );
   return ranges.length ? `a server ${ranges.join(' or ')}` : 'a server that binds it here (none known)';
 }
 
 /** `open()`'s stream, once `checkRoute` let the call through. */
-export async function* checkedStream<T>(op: OperationDescriptor, serverVersion: () => Promise<string | undefined>, open: () => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+export async function* checkedStream<T>(
+  op: OperationDescriptor,
+  serverVersion: () => Promise<string | undefined>,
+  open: () => AsyncIterable<T>,
+): AsyncGenerator<T, void, undefined> {
   await checkRoute(op, serverVersion);
   yield* open();
 }

@@ -18,7 +18,14 @@ export interface TokenRetryDeps {
   /** ClientOptions.maxResponseBytes, resolved. */
   readonly maxResponseBytes: number;
   prefixOf(endpoint: string, signal: AbortSignal): Promise<Prefix>;
-  post(endpoint: string, prefix: Prefix, op: OperationDescriptor, payload: string, token: string | undefined, scope: Scope): Promise<HttpResponse>;
+  post(
+    endpoint: string,
+    prefix: Prefix,
+    op: OperationDescriptor,
+    payload: string,
+    token: string | undefined,
+    scope: Scope,
+  ): Promise<HttpResponse>;
 }
 
 /** Sends `payload` for `op` on `attempt.endpoint`, authenticated; an error answer becomes its EtcdError. */
@@ -95,7 +102,13 @@ export interface AuthenticateDeps extends TokenRetryDeps {
 }
 
 /** POST /auth/authenticate on `endpoint` → the token. */
-export async function requestToken(deps: AuthenticateDeps, endpoint: string, prefix: Prefix, name: string, password: string): Promise<string> {
+export async function requestToken(
+  deps: AuthenticateDeps,
+  endpoint: string,
+  prefix: Prefix,
+  name: string,
+  password: string,
+): Promise<string> {
   // Shared by every waiting call, so it is bound to the client, not to the call that started it.
   const timeoutMs = deps.attempts.options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS;
   const scope = createScope([deps.closed], timeoutMs);

@@ -3,55 +3,37 @@
 // Its jobs each have a room: option checks (check-options.ts), the endpoint ring (ring.ts), the version/prefix
 // cache (version-cache.ts), the token retry (token-retry.ts), and the liveness guard with the observe hook around
 // each attempt (attempt.ts). This file puts them together.
-import type { createTokenSource, TokenSource } from './auth.js';
+import type { TokenSource } from './auth.js';
 import { normalizeEndpoint } from './endpoints.js';
 import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError, EtcdLimitError } from '../errors.js';
 import { byteLimits, isReadLimitExceeded, type ByteLimits } from '../wire/limits.js';
 import { protectOptions } from './secrets.js';
 import { runAttempt, type AttemptDeps, type OpenAttempt } from './attempt.js';
-import { retryBackoff } from './backoff.js';
-import { checkOptions, checkTimeout } from './check-options.js';
-import type { Attempt, FailoverPlan, withFailover } from './failover.js';
-import type { createLiveness } from './liveness.js';
-import type { readJsonStream } from '../wire/ndjson.js';
-import { errorFromResponse, grpcTimeout, readJsonObject, streamResult } from './responses.js';
+import { callPlan, openCallScope } from './call-scope.js';
+import { checkOptions } from './check-options.js';
+import type { Attempt } from './failover.js';
+import { grpcTimeout, readJsonObject, streamResult } from './responses.js';
 import { createRing, oneAttempt, type Ring } from './ring.js';
-import { createScope, type Scope } from './signals.js';
+import type { Scope } from './signals.js';
 import { requestToken, sendWithToken, type TokenRetryDeps } from './token-retry.js';
-import type { CallOptions, ClientOptions, HttpEngine, HttpResponse, OperationDescriptor, Prefix, Transport } from '../types.js';
-import { createVersionCache, DEFAULT_RETRY_DEADLINE_MS, type VersionCache } from './version-cache.js';
-import type { chooseEngine } from './engines/choose.js';
+import type {
+  CallOptions,
+  ClientOptions,
+  HttpEngine,
+  HttpResponse,
+  OperationDescriptor,
+  Prefix,
+  Transport,
+} from '../types.js';
+import { createVersionCache, type VersionCache } from './version-cache.js';
 import { fetchEngineFor } from './engines/fetch.js';
-import type { observeStart } from './observe.js';
-import type { startAutoSync } from './auto-sync.js';
+import type { TransportLayers } from './transport-layers.js';
 
 export { prefixForVersion } from './endpoints.js';
+export type { TransportLayers } from './transport-layers.js';
 export type { CallOptions, ClientOptions, OperationDescriptor, Prefix, Transport } from '../types.js';
 export { txnIsReadOnly } from './txn.js';
-
-
-/**
- * What a transport does beyond one POST to one endpoint, each a layer a caller pays for only when it passes it
- * (core/layers.ts has them; `createClient` passes them all): the Node engine, failover between endpoints,
- * authentication, streams, hung-member probes, endpoint auto-sync and the observe hook.
- */
-export interface TransportLayers {
-  /** Picks the engine: the Node engine (node:http keep-alive, TLS options) where the runtime has one; without it, fetch. */
-  readonly engine?: typeof chooseEngine;
-  /** Runs a call's attempts across endpoints; without it a call makes one attempt, and the next call moves on. */
-  readonly failover?: typeof withFailover;
-  /** Authenticates with `ClientOptions.auth`; without it the option is refused. */
-  readonly auth?: typeof createTokenSource;
-  /** Reads streaming answers (watch, keepalive, snapshot, observe); without it `stream()` is refused. */
-  readonly streams?: typeof readJsonStream;
-  /** Probes endpoints that calls wait on and aborts the calls when one hangs; without it calls wait for their deadline. */
-  readonly liveness?: typeof createLiveness;
-  /** Refreshes the endpoints from the member list (`ClientOptions.autoSyncIntervalMs`); without it the option is refused. */
-  readonly autoSync?: typeof startAutoSync;
-  /** Reports calls, streams and authentications to `ClientOptions.observe`; without it the option is refused. */
-  readonly observe?: typeof observeStart;
-}
 
 /**
  * A transport over `options.endpoints` with the given layers. Alone (no layers) it is the smallest client a
@@ -88,7 +70,8 @@ class GatewayTransport implements Transport {
     this.ring = createRing(options.endpoints);
     this.engine = (layers.engine ?? fetchEngineFor)(options);
     this.versions = createVersionCache(this.engine, options, this.root.signal);
-    this.deadlineHeader = options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
+    this.deadlineHeader =
+      options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
     this.postHeaders = {
       'Content-Type': 'application/json',
       ...options.headers,
@@ -98,12 +81,22 @@ class GatewayTransport implements Transport {
     const liveness =
       tuning === false
         ? undefined
-        : layers.liveness?.((endpoint, signal) => this.probe(endpoint, signal), tuning, (endpoint) => this.endpointFailed(endpoint));
+        : layers.liveness?.(
+            (endpoint, signal) => this.probe(endpoint, signal),
+            tuning,
+            (endpoint) => this.endpointFailed(endpoint),
+          );
     this.attempts = { options, observe: layers.observe, liveness };
     this.tokens =
       layers.auth?.(options.auth, (endpoint, prefix, name, password) =>
-        requestToken({ ...this.sender, attempts: this.attempts, closed: this.root.signal }, endpoint, prefix, name, password)) ??
-      NO_TOKENS;
+        requestToken(
+          { ...this.sender, attempts: this.attempts, closed: this.root.signal },
+          endpoint,
+          prefix,
+          name,
+          password,
+        ),
+      ) ?? NO_TOKENS;
     this.sender = {
       tokens: this.tokens,
       prefixOption: options.prefix,
@@ -123,13 +116,18 @@ class GatewayTransport implements Transport {
   async unary(op: OperationDescriptor, body: unknown, options: CallOptions = {}): Promise<Record<string, unknown>> {
     const payload = JSON.stringify(body ?? {});
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const scope = this.openScope(op, timeoutMs, options.signal);
-    const plan = this.plan(op, scope, timeoutMs, options.idempotent === true);
+    const scope = openCallScope(op, timeoutMs, [options.signal, this.root.signal]);
+    const plan = callPlan(this.options.retry, op, scope, timeoutMs, options.idempotent === true);
     let n = 0;
     try {
       return await (this.layers.failover ?? oneAttempt)(this.ring, plan, async (attempt) => {
         const { value } = await runAttempt(this.attempts, 'call', op.name, attempt.endpoint, ++n, scope, async (open) =>
-          readJsonObject(await this.send(op, payload, attempt, open.scope), op, attempt.endpoint, this.limits.maxResponseBytes),
+          readJsonObject(
+            await this.send(op, payload, attempt, open.scope),
+            op,
+            attempt.endpoint,
+            this.limits.maxResponseBytes,
+          ),
         );
         return value;
       });
@@ -146,20 +144,27 @@ class GatewayTransport implements Transport {
     options: CallOptions = {},
   ): AsyncGenerator<Record<string, unknown>> {
     const read = this.layers.streams;
-    if (read === undefined) throw new TypeError(`${op.name} streams: build the transport with the stream layer (createClient has it)`);
+    if (read === undefined)
+      throw new TypeError(`${op.name} streams: build the transport with the stream layer (createClient has it)`);
     const payload = Array.isArray(body) ? body.map((b) => JSON.stringify(b)).join('\n') : JSON.stringify(body ?? {});
     // Only a per-call timeout bounds a stream: the client default would cut every long-lived watch.
-    const scope = this.openScope(op, options.timeoutMs, options.signal);
+    const scope = openCallScope(op, options.timeoutMs, [options.signal, this.root.signal]);
     let opened: OpenAttempt | undefined; // the stream's attempt, reported when the stream ends
     let n = 0;
     let failure: unknown;
     try {
       const { response, endpoint } = await (this.layers.failover ?? oneAttempt)(
         this.ring,
-        this.plan(op, scope, options.timeoutMs, false),
+        callPlan(this.options.retry, op, scope, options.timeoutMs, false),
         async (attempt) => {
-          const { value, attempt: open } = await runAttempt(this.attempts, 'stream', op.name, attempt.endpoint, ++n, scope, (open) =>
-            this.send(op, payload, attempt, open.scope),
+          const { value, attempt: open } = await runAttempt(
+            this.attempts,
+            'stream',
+            op.name,
+            attempt.endpoint,
+            ++n,
+            scope,
+            (open) => this.send(op, payload, attempt, open.scope),
           );
           opened = open;
           return { response: value, endpoint: attempt.endpoint };
@@ -173,7 +178,8 @@ class GatewayTransport implements Transport {
         }
       } catch (error) {
         const { maxMessageBytes } = this.limits;
-        if (isReadLimitExceeded(error)) throw new EtcdLimitError('maxMessageBytes', maxMessageBytes, { operation: op.name, endpoint });
+        if (isReadLimitExceeded(error))
+          throw new EtcdLimitError('maxMessageBytes', maxMessageBytes, { operation: op.name, endpoint });
         if (scope.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
         throw new EtcdConnectionError(`${op.name} stream from ${endpoint} broke`, [{ endpoint, error }], op.name);
       }
@@ -183,7 +189,9 @@ class GatewayTransport implements Transport {
     } finally {
       const stoppedByClient = scope.signal.aborted; // aborted before this line: the caller stopped it
       // The call's scope first: the attempt's follows it, and aborting it closes the response.
-      scope.abort(new EtcdError(`${op.name} stream closed by the client`, { code: GrpcCode.Canceled, operation: op.name }));
+      scope.abort(
+        new EtcdError(`${op.name} stream closed by the client`, { code: GrpcCode.Canceled, operation: op.name }),
+      );
       opened?.end(failure, stoppedByClient);
     }
   }
@@ -238,29 +246,13 @@ class GatewayTransport implements Transport {
 
   /** The liveness probe: GET /version through the engine (TLS included), bounded by the probe's signal. */
   private async probe(endpoint: string, signal: AbortSignal): Promise<void> {
-    const response = await this.engine.send({ url: `${endpoint}/version`, method: 'GET', headers: { ...this.options.headers }, signal });
-    await response.text(this.limits.maxResponseBytes);
-  }
-
-  /** The call's signal: the user's, the client's close(), and the deadline (aborting with DEADLINE_EXCEEDED). */
-  private openScope(op: OperationDescriptor, timeoutMs: number | undefined, signal: AbortSignal | undefined): Scope {
-    checkTimeout(timeoutMs, 'timeoutMs');
-    return createScope([signal, this.root.signal], timeoutMs, () => {
-      const message = `${op.name} exceeded its deadline of ${timeoutMs} ms`;
-      return new EtcdError(message, { code: GrpcCode.DeadlineExceeded, operation: op.name });
+    const response = await this.engine.send({
+      url: `${endpoint}/version`,
+      method: 'GET',
+      headers: { ...this.options.headers },
+      signal,
     });
-  }
-
-  /** `idempotent`: the caller says this write may be applied twice, so it fails over like a read. */
-  private plan(op: OperationDescriptor, scope: Scope, timeoutMs: number | undefined, idempotent: boolean): FailoverPlan {
-    const retry = this.options.retry;
-    return {
-      operation: op.name,
-      safety: idempotent ? 'read' : op.safety,
-      signal: scope.signal,
-      retryDeadline: Date.now() + (retry?.deadlineMs ?? timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS),
-      backoff: retryBackoff(retry),
-    };
+    await response.text(this.limits.maxResponseBytes);
   }
 
   /** One attempt's request; a connection failure (not an answer) makes the endpoint's version be asked again. */
@@ -283,8 +275,14 @@ class GatewayTransport implements Transport {
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...this.postHeaders };
     if (token !== undefined) headers['Authorization'] = token;
-    if (scope.deadline !== undefined && this.deadlineHeader) headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
-    return this.engine.send({ url: endpoint + prefix + op.route, method: 'POST', headers, body: payload, signal: scope.signal });
+    if (scope.deadline !== undefined && this.deadlineHeader)
+      headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
+    return this.engine.send({
+      url: endpoint + prefix + op.route,
+      method: 'POST',
+      headers,
+      body: payload,
+      signal: scope.signal,
+    });
   }
-
 }

@@ -26,7 +26,9 @@ export function createVersionCache(engine: HttpEngine, options: ClientOptions, c
       let version = versions.get(endpoint);
       if (version === undefined) {
         const scope = createScope([closed], options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS);
-        version = fetchServerVersion(engine, endpoint, { ...options.headers }, scope.signal, maxResponseBytes).finally(() => scope.dispose());
+        version = fetchServerVersion(engine, endpoint, { ...options.headers }, scope.signal, maxResponseBytes).finally(
+          () => scope.dispose(),
+        );
         const probe = version;
         probe.catch(() => cache.forget(endpoint, probe));
         versions.set(endpoint, probe);

@@ -26,7 +26,9 @@ export interface VersionTable {
   /** For each version, the `service.method` names of the operations it has. */
   readonly operations: Readonly<Record<string, readonly string[]>>;
   /** Operations some versions call at another route: `{ 'lease.revoke': [{ versions: ['3.2.32'], route: '/kv/lease/revoke' }] }`. */
-  readonly routes: Readonly<Record<string, readonly { readonly versions: readonly string[]; readonly route: string }[]>>;
+  readonly routes: Readonly<
+    Record<string, readonly { readonly versions: readonly string[]; readonly route: string }[]>
+  >;
   /** The request message of each operation whose request has versioned fields. */
   readonly requests: Readonly<Record<string, string>>;
   /** Per message, its versioned fields and the fields leading to messages that have some (by wire name). */
@@ -48,7 +50,13 @@ export class EtcdIgnoredFieldError extends EtcdUnsupportedError {
   readonly field: string;
   readonly consequence: string | undefined;
 
-  constructor(operation: string, field: string, serverVersion: string, supportedVersions: string, consequence?: string) {
+  constructor(
+    operation: string,
+    field: string,
+    serverVersion: string,
+    supportedVersions: string,
+    consequence?: string,
+  ) {
     super(operation, serverVersion, supportedVersions);
     this.field = field;
     this.consequence = consequence;
@@ -62,7 +70,11 @@ export class EtcdIgnoredFieldError extends EtcdUnsupportedError {
 type Availability = 'yes' | 'no' | 'unknown';
 
 /** Wrap a transport with the version checks; every other member is the transport's own. */
-export function createVersionedTransport(inner: Transport, table: VersionTable, options: VersionGuardOptions = {}): Transport {
+export function createVersionedTransport(
+  inner: Transport,
+  table: VersionTable,
+  options: VersionGuardOptions = {},
+): Transport {
   const guard = async (op: OperationDescriptor, body: unknown): Promise<OperationDescriptor> => {
     const prefix = inner.options.prefix;
     if (prefix !== undefined && prefix !== 'auto') return op;
@@ -74,8 +86,13 @@ export function createVersionedTransport(inner: Transport, table: VersionTable, 
     if (routed.answeredBy) await checkRoute(routed, () => Promise.resolve(server));
     return routed;
   };
-  const unary = async (op: OperationDescriptor, body: unknown, call?: CallOptions) => inner.unary(await guard(op, body), body, call);
-  async function* stream(op: OperationDescriptor, body: unknown, call?: CallOptions): AsyncGenerator<Record<string, unknown>> {
+  const unary = async (op: OperationDescriptor, body: unknown, call?: CallOptions) =>
+    inner.unary(await guard(op, body), body, call);
+  async function* stream(
+    op: OperationDescriptor,
+    body: unknown,
+    call?: CallOptions,
+  ): AsyncGenerator<Record<string, unknown>> {
     yield* inner.stream(await guard(op, body), body, call);
   }
   return new Proxy(inner, {
@@ -112,7 +129,8 @@ function checkOperation(table: VersionTable, name: string, server: string): void
 
 function routeFor(table: VersionTable, op: OperationDescriptor, server: string): OperationDescriptor {
   for (const alternative of table.routes[op.name] ?? []) {
-    if (availability(alternative.versions, server, table.versions) === 'yes') return { ...op, route: alternative.route };
+    if (availability(alternative.versions, server, table.versions) === 'yes')
+      return { ...op, route: alternative.route };
   }
   return op;
 }
@@ -124,7 +142,15 @@ function checkFields(table: VersionTable, name: string, body: unknown, server: s
   bodies.forEach((b, i) => walk(table, name, message, b, bodies.length > 1 ? `[${i}]` : '', server, new Set()));
 }
 
-function walk(table: VersionTable, operation: string, message: string, value: unknown, path: string, server: string, seen: Set<unknown>): void {
+function walk(
+  table: VersionTable,
+  operation: string,
+  message: string,
+  value: unknown,
+  path: string,
+  server: string,
+  seen: Set<unknown>,
+): void {
   if (typeof value !== 'object' || value === null || seen.has(value)) return;
   seen.add(value);
   const fields = table.messages[message] ?? {};
@@ -134,17 +160,26 @@ function walk(table: VersionTable, operation: string, message: string, value: un
     const at = path ? `${path}.${wireName}` : wireName;
     const have = field.versions;
     if (have !== undefined && availability(have, server, table.versions) === 'no') {
-      throw new EtcdIgnoredFieldError(operation, `${message}.${wireName}${at === wireName ? '' : ` (at ${at})`}`, server, versionRanges(have, table.versions), field.risk);
+      throw new EtcdIgnoredFieldError(
+        operation,
+        `${message}.${wireName}${at === wireName ? '' : ` (at ${at})`}`,
+        server,
+        versionRanges(have, table.versions),
+        field.risk,
+      );
     }
     if (field.message === undefined) continue;
     const items = Array.isArray(set) ? set : [set];
-    items.forEach((item, i) => walk(table, operation, field.message!, item, Array.isArray(set) ? `${at}[${i}]` : at, server, seen));
+    items.forEach((item, i) =>
+      walk(table, operation, field.message!, item, Array.isArray(set) ? `${at}[${i}]` : at, server, seen),
+    );
   }
 }
 
 /** Sent with a value the server would act on: not a proto3 zero (an empty message still counts: `{}` asks for something). */
 function isSet(value: unknown, field: VersionedField): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === '' || value === '0') return false;
+  if (value === undefined || value === null || value === false || value === 0 || value === '' || value === '0')
+    return false;
   if (Array.isArray(value)) return value.length > 0;
   return field.zero === undefined || value !== field.zero;
 }

@@ -9,10 +9,12 @@ import type { WatchChannel } from './types.js';
 
 export const WATCH_OPERATION: OperationDescriptor = { name: 'watch.watch', route: '/watch', safety: 'read' };
 
-
 /** The reason a channel's pending next() rejects with after close(). */
 export function closedByClient(): EtcdError {
-  return new EtcdError('the watch was closed by the client', { code: GrpcCode.Canceled, operation: WATCH_OPERATION.name });
+  return new EtcdError('the watch was closed by the client', {
+    code: GrpcCode.Canceled,
+    operation: WATCH_OPERATION.name,
+  });
 }
 
 /**

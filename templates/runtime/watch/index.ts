@@ -10,7 +10,14 @@ import { createWatchHub } from './hub.js';
 import { watchTarget } from './request.js';
 import type { WatchRetryOptions } from './retry.js';
 import { createWatchRun, type WatchRun } from './run.js';
-import type { EncodeWatchRequest, EventOf, WatchEventsOptions, WatchOpener, WatchResponseShape, WatchStatus } from './types.js';
+import type {
+  EncodeWatchRequest,
+  EventOf,
+  WatchEventsOptions,
+  WatchOpener,
+  WatchResponseShape,
+  WatchStatus,
+} from './types.js';
 
 export type { WatchEventsOptions, WatchFilter, WatchStatus, WatchStatusListener } from './types.js';
 

@@ -19,8 +19,25 @@ export interface ProgressProof {
   readonly created: bigint;
 }
 
+/** The create request a channel was opened with, and the revision it started at (undefined: "now"). */
+export interface ProofCreate {
+  readonly wire: Record<string, unknown>;
+  readonly start: bigint | undefined;
+}
+
+/** What proveProgress needs of a created channel; undefined for a watch created from "now" (the server answers). */
+export function proofFor(create: ProofCreate | undefined, created: bigint): ProgressProof | undefined {
+  if (create?.start === undefined) return undefined;
+  const request = create.wire['create_request'];
+  return { create: (request ?? {}) as Record<string, unknown>, start: create.start, created };
+}
+
 /** True when every event of the range up to `created` has been delivered; false while a replay is due. */
-export async function proveProgress(hub: Pick<WatchOpener, 'readTxn'>, proof: ProgressProof, signal: AbortSignal): Promise<boolean> {
+export async function proveProgress(
+  hub: Pick<WatchOpener, 'readTxn'>,
+  proof: ProgressProof,
+  signal: AbortSignal,
+): Promise<boolean> {
   const { start, created } = proof;
   if (start > created) return true;
   const range = { key: proof.create['key'], range_end: proof.create['range_end'] };

@@ -46,6 +46,11 @@ export class ProgressRequests {
     for (const waiter of this.inFlight.shift() ?? []) waiter.resolve(revision);
   }
 
+  /** The oldest request's answer cannot be trusted: its callers wait for the next request. */
+  unanswered(): void {
+    this.waiting = [...(this.inFlight.shift() ?? []), ...this.waiting];
+  }
+
   lost(): void {
     this.waiting = [...this.inFlight.flat(), ...this.waiting];
     this.inFlight = [];

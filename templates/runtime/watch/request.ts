@@ -2,8 +2,13 @@
 // generated models' names: the generated encodeWatchRequest (a dependency of the helper) writes the wire form.
 import { rangeEndOf } from '../wire/range.js';
 import { encodeInt64, type Int64Input } from '../wire/int64.js';
-import type { EncodeWatchRequest, WatchCreateShape, WatchEventsOptions, WatchFilter, WatchRequestShape } from './types.js';
-
+import type {
+  EncodeWatchRequest,
+  WatchCreateShape,
+  WatchEventsOptions,
+  WatchFilter,
+  WatchRequestShape,
+} from './types.js';
 
 /** A checked watch: the fields of its create request, except the start revision and watch ID. */
 export interface WatchTarget {
@@ -44,7 +49,11 @@ export function watchTarget(options: WatchEventsOptions): WatchTarget {
 }
 
 /** The create request starting at `startRevision` (undefined: now), with an optional client-chosen ID. */
-export function createRequest(target: WatchTarget, startRevision: bigint | undefined, watchId?: number): WatchRequestShape {
+export function createRequest(
+  target: WatchTarget,
+  startRevision: bigint | undefined,
+  watchId?: number,
+): WatchRequestShape {
   return {
     createRequest: {
       ...target.fields,

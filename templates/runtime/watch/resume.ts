@@ -5,7 +5,6 @@ import { EtcdError, WatchCompactedError, etcdErrorFor } from '../errors.js';
 import { toBigInt } from '../wire/int64.js';
 import type { WatchEventShape, WatchResponseShape } from './types.js';
 
-
 /**
  * Where a watch resumes: one past the last delivered event's mod_revision, or one past the revision of the last
  * progress notification (or creation, for a watch from "now") when no event came after it. Never from the

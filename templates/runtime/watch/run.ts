@@ -7,7 +7,7 @@ import type { ClientOptions } from '../types.js';
 import { WATCH_OPERATION } from './channel.js';
 import { FragmentAssembler, ResumeCursor, interpretResponse, splitByRevision } from './resume.js';
 import { createRequest, type WatchTarget } from './request.js';
-import { proveProgress } from './post-progress.js';
+import { proofFor, proveProgress, type ProofCreate } from './post-progress.js';
 import { failedEndpoints, ProgressRequests } from './progress-requests.js';
 import { classifyFailure, LimitStrikes, WatchRetry, type WatchRetryOptions } from './retry.js';
 import type {
@@ -41,8 +41,7 @@ interface Attempt {
   endpoint?: string;
   created: boolean;
   readonly reconnect: Observation | undefined;
-  /** The wire create request and its start revision (a resumed watch's), for post-progress.ts. */
-  create?: { readonly wire: Record<string, unknown>; readonly start: bigint | undefined };
+  create?: ProofCreate; // for post-progress.ts
 }
 
 /** One watch's run: `events()` is the loop, the rest are the signals around it. */
@@ -81,8 +80,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private restarting = false;
   /** A POST whose progress waits for the replay of events post-progress.ts found (asked again after them). */
   private replayed: WatchChannel | undefined;
-  /** The channel that last delivered events. */
-  private eventsOn: WatchChannel | undefined;
+  private eventsOn: WatchChannel | undefined; // the channel that last delivered events
   /** The endpoints creating the watch failed on since it was last created. */
   private readonly failedOn = new Set<string>();
   private everCreated = false;
@@ -121,7 +119,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   /** The events, created again from where it stands after every drop, until the watch ends. */
   async *events(): AsyncGenerator<EventOf<R>, void, undefined> {
     try {
-      for (let recreated = false; ; ) {
+      for (let recreated = false; ;) {
         const dropped = this.everCreated && !recreated; // a POST closed for a progress request did not drop
         const attempt: Attempt = { created: false, reconnect: dropped ? this.observeReconnect() : undefined };
         recreated = false;
@@ -196,7 +194,9 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         this.cursor.progressed(step.revision);
         this.retry.healthy();
       } else if (step.kind === 'stream-progress') {
-        this.progress.answered(step.revision);
+        // An answer before `created` may come ahead of events held back until then (3.5.30): ask again after it.
+        if (attempt.created) this.progress.answered(step.revision);
+        else this.progress.unanswered();
       } else if (step.kind === 'events') {
         for (const revision of splitByRevision(this.cursor.fresh(step.events))) {
           for (const event of revision) {
@@ -248,13 +248,14 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
    * from the created revision (post-progress.ts), or wait for the replay it finds and ask again past it.
    */
   private proveIfUnanswered(attempt: Attempt, revision: bigint): void {
-    const { channel, create } = attempt;
-    if (channel?.answersProgressAfterResume !== false || create?.start === undefined || !this.progress.asked) return;
-    const proof = { create: (create.wire['create_request'] ?? {}) as Record<string, unknown>, start: create.start, created: revision };
+    const { channel } = attempt;
+    const proof = proofFor(attempt.create, revision);
+    if (channel?.answersProgressAfterResume !== false || proof === undefined || !this.progress.asked) return;
     const settle = (proved: boolean): void => {
       if (this.channel !== channel) return; // the channel broke meanwhile: its requests are asked again
       if (proved) this.progress.answered(revision);
-      else if (this.eventsOn === channel) this.sendProgress(channel); // the replay came already: ask past it
+      else if (this.eventsOn === channel)
+        this.sendProgress(channel); // the replay came already
       else this.replayed = channel; // the next events ask again
     };
     proveProgress(this.init.hub, proof, this.scope.signal).then(settle, () => settle(false));
@@ -269,8 +270,8 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
 
   /** A message past maxMessageBytes: resume on the same endpoint once, then on the next (throws when all struck out). */
   private limitBroke(error: EtcdLimitError): void {
-    const { hub } = this.init;
-    if (this.strikes.struck(error, hub.endpointCount).moveOn && error.endpoint !== undefined) hub.failed(error.endpoint);
+    const { moveOn } = this.strikes.struck(error, this.init.hub.endpointCount);
+    if (moveOn && error.endpoint !== undefined) this.init.hub.failed(error.endpoint);
   }
 
   /**
@@ -287,10 +288,9 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
     if (this.currentStatus === status) return;
     this.currentStatus = status;
     const listener = this.init.onStatus;
-    if (listener === undefined) return;
     try {
-      if (error === undefined) listener(status);
-      else listener(status, error);
+      if (error === undefined) listener?.(status);
+      else listener?.(status, error);
     } catch (thrown) {
       queueMicrotask(() => {
         throw thrown; // a listener's bug surfaces as an uncaught error; the watch goes on

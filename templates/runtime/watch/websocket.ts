@@ -139,7 +139,8 @@ class SharedSocket implements WatchSocket {
   release(channel: SocketChannel): void {
     if (this.channels.get(channel.id) !== channel) return;
     this.channels.delete(channel.id);
-    if (!channel.canceledByServer && this.state === 'open') this.send(this.init.encode({ cancelRequest: { watchId: Number(channel.id) } }));
+    if (!channel.canceledByServer && this.state === 'open')
+      this.send(this.init.encode({ cancelRequest: { watchId: Number(channel.id) } }));
     if (this.channels.size === 0 && this.state !== 'closed') this.startLinger();
   }
 

@@ -15,7 +15,8 @@ export function isWireObject(value: unknown): value is Wire {
 /** A message on the wire: an object, or nothing at all (every field at its zero). */
 export function wireObject(value: unknown, message: string): Wire {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new EtcdDecodeError(message, `expected an object, got ${typeName(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new EtcdDecodeError(message, `expected an object, got ${typeName(value)}`);
   return value as Wire;
 }
 
@@ -56,7 +57,8 @@ export function decodeList<T>(value: unknown, decode: (item: unknown, path: stri
   } catch (error) {
     // Messages nest only through lists (a txn's responses hold txns): input nested past the stack is malformed.
     // The innermost list with stack enough to build the error reports it; the ones above pass it on.
-    if (error instanceof RangeError && error.message.includes('call stack')) throw new EtcdDecodeError(path, 'nested too deep');
+    if (error instanceof RangeError && error.message.includes('call stack'))
+      throw new EtcdDecodeError(path, 'nested too deep');
     throw error;
   }
   return out;
@@ -73,7 +75,10 @@ export function setOwn(object: object, name: string, value: unknown): void {
 }
 
 /** Decode each message of a stream as it arrives. */
-export async function* mapStream<T>(source: AsyncIterable<Record<string, unknown>>, decode: (wire: unknown) => T): AsyncGenerator<T, void, undefined> {
+export async function* mapStream<T>(
+  source: AsyncIterable<Record<string, unknown>>,
+  decode: (wire: unknown) => T,
+): AsyncGenerator<T, void, undefined> {
   for await (const wire of source) yield decode(wire);
 }
 

@@ -85,7 +85,6 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-
 function firstString(...values: unknown[]): string | undefined {
   for (const v of values) if (typeof v === 'string' && v !== '') return v;
   return undefined;

@@ -21,7 +21,9 @@ export function byteLimits(options: Pick<ClientOptions, 'maxResponseBytes' | 'ma
 function checkLimit(value: number | undefined, name: string): number {
   if (value === undefined) return DEFAULT_MAX_BYTES;
   if (value === Infinity || (typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) return value;
-  throw new RangeError(`ClientOptions.${name} must be a positive whole number of bytes or Infinity, got ${String(value)}`);
+  throw new RangeError(
+    `ClientOptions.${name} must be a positive whole number of bytes or Infinity, got ${String(value)}`,
+  );
 }
 
 /**

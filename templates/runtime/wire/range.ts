@@ -22,6 +22,7 @@ export interface KeyRangeOptions extends RangeOptions {
  * Throws a TypeError naming `where` (`iterate`, `watchEvents`) when both are given.
  */
 export function rangeEndOf(where: string, key: BytesInput, options: RangeOptions): BytesInput | undefined {
-  if (options.prefix === true && options.rangeEnd !== undefined) throw new TypeError(`${where}: give either prefix or rangeEnd, not both`);
+  if (options.prefix === true && options.rangeEnd !== undefined)
+    throw new TypeError(`${where}: give either prefix or rangeEnd, not both`);
   return options.prefix === true ? prefixRangeEnd(key) : options.rangeEnd;
 }

@@ -11,7 +11,9 @@ export function chooseEngine(options: ClientOptions): HttpEngine {
   const { tls } = options;
   if (options.fetch !== undefined) {
     if (tls !== undefined) {
-      throw new TypeError('ClientOptions.tls does not apply to a fetch you give (it carries its own TLS): drop one of them');
+      throw new TypeError(
+        'ClientOptions.tls does not apply to a fetch you give (it carries its own TLS): drop one of them',
+      );
     }
     return createFetchEngine(options.fetch);
   }

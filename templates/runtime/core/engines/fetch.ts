@@ -4,14 +4,19 @@ import type { ClientOptions, HttpEngine, HttpResponse } from '../../types.js';
 import { announcesMore, readTextWithin, ReadLimitExceeded } from '../../wire/limits.js';
 import { readerChunks } from '../../wire/ndjson.js';
 
-const NO_CHUNKS: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
+const NO_CHUNKS: AsyncIterable<Uint8Array> = {
+  [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),
+};
 
 export function createFetchEngine(fetchImpl?: typeof fetch): HttpEngine {
   return {
     async send({ url, method, headers, body, signal }): Promise<HttpResponse> {
       // Called unbound (a browser's fetch needs no `this`); the global is read per call, as tests may replace it.
       const send = fetchImpl ?? globalThis.fetch;
-      const response = await send(url, body === undefined ? { method, headers, signal } : { method, headers, body, signal });
+      const response = await send(
+        url,
+        body === undefined ? { method, headers, signal } : { method, headers, body, signal },
+      );
       return {
         status: response.status,
         header: (name) => response.headers.get(name),
@@ -33,7 +38,9 @@ export function createFetchEngine(fetchImpl?: typeof fetch): HttpEngine {
 export function fetchEngineFor(options: ClientOptions): HttpEngine {
   if (options.engine !== undefined) return options.engine;
   if (options.tls !== undefined) {
-    throw new TypeError('ClientOptions.tls needs the Node engine: build the transport with engineLayer (createClient has it)');
+    throw new TypeError(
+      'ClientOptions.tls needs the Node engine: build the transport with engineLayer (createClient has it)',
+    );
   }
   return createFetchEngine(options.fetch);
 }

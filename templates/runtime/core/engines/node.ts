@@ -77,7 +77,8 @@ interface Origin {
 /** Creates the Node engine; `tls` applies to every https:// endpoint. Throws a TypeError where node:http is missing. */
 export function createNodeEngine(tls?: TlsOptions): HttpEngine {
   const modules = nodeHttpModules();
-  if (modules === undefined) throw new TypeError('the Node engine needs process.getBuiltinModule (Node ≥ 20.16, Bun, Deno 2)');
+  if (modules === undefined)
+    throw new TypeError('the Node engine needs process.getBuiltinModule (Node ≥ 20.16, Bun, Deno 2)');
   const tlsOptions = tls === undefined ? {} : nodeTlsOptions(tls);
   const origins = new Map<string, Origin>();
 
@@ -142,7 +143,8 @@ function send(origin: Origin, path: string, request: HttpRequest): Promise<HttpR
     req.on('error', (error) => {
       release();
       if (signal.aborted) reject(signal.reason);
-      else if (origin.protocol === 'http:' && response === undefined) plainHttpFailure(origin, error).then(reject, reject);
+      else if (origin.protocol === 'http:' && response === undefined)
+        plainHttpFailure(origin, error).then(reject, reject);
       else reject(tlsRefusal(error, origin.endpoint) ?? error);
     });
     req.on('response', (res) => {

@@ -148,7 +148,8 @@ class Election implements LeaderElection {
         RETRY_BACKOFF,
         scope.signal,
       );
-      if (leader === undefined) throw new EtcdError(`election.campaign answered no leader key`, { code: GrpcCode.Unknown });
+      if (leader === undefined)
+        throw new EtcdError(`election.campaign answered no leader key`, { code: GrpcCode.Unknown });
       candidacy.leaderKey = leader;
       await this.proclaimQueued(candidacy, leader);
       return { key: leader.key, lease: keeper.id, createRevision: toBigInt(leader.rev), signal: keeper.signal };
@@ -214,7 +215,9 @@ class Election implements LeaderElection {
     }
   }
 
-  observe(options: { signal?: AbortSignal | undefined } = {}): AsyncGenerator<ElectionLeader | undefined, void, undefined> {
+  observe(
+    options: { signal?: AbortSignal | undefined } = {},
+  ): AsyncGenerator<ElectionLeader | undefined, void, undefined> {
     return observeLeaders(this.observeDeps, this.name, options.signal);
   }
 
@@ -236,4 +239,3 @@ function rejectQueued(candidacy: Candidacy, reason: unknown): void {
   candidacy.queued = undefined;
   for (const waiter of queued?.waiters ?? []) waiter.reject(reason);
 }
-

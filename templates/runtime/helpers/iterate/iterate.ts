@@ -5,7 +5,14 @@ import { rangeEndOf, type KeyRangeOptions } from '../../wire/range.js';
 import type { BytesInput } from '../../wire/codec.js';
 import type { Int64Input } from '../../wire/int64.js';
 import { joinBytes } from '../../core/keyspace.js';
-import { callOptions, headerRevision, type KeyValueShape, type KvApi, type KvHelperApi, type RangeRequestShape } from '../kv/api.js';
+import {
+  callOptions,
+  headerRevision,
+  type KeyValueShape,
+  type KvApi,
+  type KvHelperApi,
+  type RangeRequestShape,
+} from '../kv/api.js';
 
 export interface IterateOptions extends KeyRangeOptions {
   /** Keys per request (default 500). */
@@ -56,10 +63,15 @@ export async function* iterateRange<KV extends KeyValueShape>(
   }
 }
 
-function checkIterate(options: IterateOptions): { key: BytesInput; rangeEnd: BytesInput | undefined; pageSize: number } {
+function checkIterate(options: IterateOptions): {
+  key: BytesInput;
+  rangeEnd: BytesInput | undefined;
+  pageSize: number;
+} {
   if (typeof options !== 'object' || options === null) throw new TypeError('iterate: options must be an object');
   const { key, prefix, rangeEnd } = options;
-  if (typeof key !== 'string' && !(key instanceof Uint8Array)) throw new TypeError('iterate: key must be a string or a Uint8Array');
+  if (typeof key !== 'string' && !(key instanceof Uint8Array))
+    throw new TypeError('iterate: key must be a string or a Uint8Array');
   const end = rangeEndOf('iterate', key, { prefix, rangeEnd });
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   if (!Number.isSafeInteger(pageSize) || pageSize <= 0) {

@@ -114,7 +114,9 @@ export function headerRevision(header: HeaderShape | undefined): bigint {
 }
 
 /** Only the call options that are set (exactOptionalPropertyTypes). */
-export function callOptions(options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {}): CallOptions {
+export function callOptions(
+  options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},
+): CallOptions {
   const call: CallOptions = {};
   if (options.signal !== undefined) call.signal = options.signal;
   if (options.timeoutMs !== undefined) call.timeoutMs = options.timeoutMs;

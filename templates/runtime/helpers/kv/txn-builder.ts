@@ -31,8 +31,18 @@ type NumericTarget = Exclude<CompareTarget, 'value'>;
 
 /** One comparison; made by `txn().if(…)` or `Cmp.*`, never without a target. */
 export type TxnCompare =
-  | { readonly target: 'value'; readonly key: BytesInput; readonly operator: CompareOperator; readonly value: BytesInput }
-  | { readonly target: NumericTarget; readonly key: BytesInput; readonly operator: CompareOperator; readonly value: Int64Input };
+  | {
+      readonly target: 'value';
+      readonly key: BytesInput;
+      readonly operator: CompareOperator;
+      readonly value: BytesInput;
+    }
+  | {
+      readonly target: NumericTarget;
+      readonly key: BytesInput;
+      readonly operator: CompareOperator;
+      readonly value: Int64Input;
+    };
 
 export interface GetOpOptions extends RangeOptions {
   limit?: Int64Input | undefined;
@@ -53,7 +63,12 @@ export interface DeleteOpOptions extends RangeOptions {
 /** One operation of a branch: exactly one kind. */
 export type TxnOp =
   | { readonly type: 'get'; readonly key: BytesInput; readonly options?: GetOpOptions | undefined }
-  | { readonly type: 'put'; readonly key: BytesInput; readonly value: BytesInput; readonly options?: PutOpOptions | undefined }
+  | {
+      readonly type: 'put';
+      readonly key: BytesInput;
+      readonly value: BytesInput;
+      readonly options?: PutOpOptions | undefined;
+    }
   | { readonly type: 'delete'; readonly key: BytesInput; readonly options?: DeleteOpOptions | undefined }
   | { readonly type: 'txn'; readonly txn: TxnSpec };
 
@@ -70,17 +85,34 @@ export const Op = {
   put: (key: BytesInput, value: BytesInput, options?: PutOpOptions): TxnOp => ({ type: 'put', key, value, options }),
   delete: (key: BytesInput, options?: DeleteOpOptions): TxnOp => ({ type: 'delete', key, options }),
   /** A nested transaction: `Op.txn(t => t.if(…).then(…))` (etcd 3.3+). */
-  txn: (build: (txn: TxnSpecBuilder) => TxnSpecBuilder): TxnOp => ({ type: 'txn', txn: build(new TxnSpecBuilder()).spec() }),
+  txn: (build: (txn: TxnSpecBuilder) => TxnSpecBuilder): TxnOp => ({
+    type: 'txn',
+    txn: build(new TxnSpecBuilder()).spec(),
+  }),
 } as const;
 
 /** Comparisons, for `if(…)` with a prepared list: `Cmp.value('k', '==', 'v')`, `Cmp.mod('k', '<', 5)`. */
 export const Cmp = {
-  value: (key: BytesInput, operator: CompareOperator, value: BytesInput): TxnCompare => ({ target: 'value', key, operator, value }),
-  version: (key: BytesInput, operator: CompareOperator, value: Int64Input): TxnCompare => ({ target: 'version', key, operator, value }),
-  create: (key: BytesInput, operator: CompareOperator, value: Int64Input): TxnCompare => ({ target: 'create', key, operator, value }),
-  mod: (key: BytesInput, operator: CompareOperator, value: Int64Input): TxnCompare => ({ target: 'mod', key, operator, value }),
-  lease: (key: BytesInput, operator: CompareOperator, value: Int64Input): TxnCompare => ({ target: 'lease', key, operator, value }),
+  value: (key: BytesInput, operator: CompareOperator, value: BytesInput): TxnCompare => ({
+    target: 'value',
+    key,
+    operator,
+    value,
+  }),
+  version: numericCompare('version'),
+  create: numericCompare('create'),
+  mod: numericCompare('mod'),
+  lease: numericCompare('lease'),
 } as const;
+
+function numericCompare(target: NumericTarget) {
+  return (key: BytesInput, operator: CompareOperator, value: Int64Input): TxnCompare => ({
+    target,
+    key,
+    operator,
+    value,
+  });
+}
 
 /** What one operation answered, by its kind. */
 export type TxnOpResult<KV> =
@@ -111,7 +143,12 @@ export class TxnSpecBuilder {
   if(...compares: TxnCompare[]): this;
   if(...args: unknown[]): this {
     if (typeof args[1] === 'string' && args.length === 4) {
-      const [key, target, operator, value] = args as [BytesInput, CompareTarget, CompareOperator, BytesInput & Int64Input];
+      const [key, target, operator, value] = args as [
+        BytesInput,
+        CompareTarget,
+        CompareOperator,
+        BytesInput & Int64Input,
+      ];
       this.compares.push(checkCompare({ key, target, operator, value } as TxnCompare));
     } else {
       for (const compare of args) this.compares.push(checkCompare(compare as TxnCompare));
@@ -146,7 +183,11 @@ export class TxnBuilder<KV extends KeyValueShape> extends TxnSpecBuilder {
   async commit(options?: CallOptions): Promise<TxnResult<KV>> {
     const response = await this.api.kv.txn(txnRequest(this.spec()), callOptions(options));
     const ops = response.succeeded ? this.thenOps : this.elseOps;
-    return { succeeded: response.succeeded, revision: headerRevision(response.header), results: results(ops, response.responses) };
+    return {
+      succeeded: response.succeeded,
+      revision: headerRevision(response.header),
+      results: results(ops, response.responses),
+    };
   }
 }
 
@@ -159,7 +200,12 @@ export function createTxn<KV extends KeyValueShape>(api: KvHelperApi<KV>): Txn<K
 
 // --- to the wire shapes of the generated service ------------------------------------------------------------------
 
-const RESULTS: Readonly<Record<CompareOperator, string>> = { '==': 'EQUAL', '!=': 'NOT_EQUAL', '<': 'LESS', '>': 'GREATER' };
+const RESULTS: Readonly<Record<CompareOperator, string>> = {
+  '==': 'EQUAL',
+  '!=': 'NOT_EQUAL',
+  '<': 'LESS',
+  '>': 'GREATER',
+};
 const TARGETS: Readonly<Record<CompareTarget, { target: string; field: keyof CompareShape }>> = {
   value: { target: 'VALUE', field: 'value' },
   version: { target: 'VERSION', field: 'version' },
@@ -170,7 +216,9 @@ const TARGETS: Readonly<Record<CompareTarget, { target: string; field: keyof Com
 
 function checkCompare(compare: TxnCompare): TxnCompare {
   if (typeof compare !== 'object' || compare === null || !(compare.target in TARGETS)) {
-    throw new TypeError(`txn: a comparison needs a target (${Object.keys(TARGETS).join(', ')}), got ${JSON.stringify(compare)}`);
+    throw new TypeError(
+      `txn: a comparison needs a target (${Object.keys(TARGETS).join(', ')}), got ${JSON.stringify(compare)}`,
+    );
   }
   if (!(compare.operator in RESULTS)) {
     throw new TypeError(`txn: comparison operator ${JSON.stringify(compare.operator)} is not one of ==, !=, <, >`);
@@ -220,7 +268,11 @@ function requestOp(op: TxnOp): RequestOpShape {
 }
 
 function txnRequest(spec: TxnSpec): TxnRequestShape {
-  return { compare: spec.compares.map(compareShape), success: spec.then.map(requestOp), failure: spec.else.map(requestOp) };
+  return {
+    compare: spec.compares.map(compareShape),
+    success: spec.then.map(requestOp),
+    failure: spec.else.map(requestOp),
+  };
 }
 
 function results<KV>(ops: readonly TxnOp[], responses: readonly ResponseOpShape<KV>[]): TxnOpResult<KV>[] {

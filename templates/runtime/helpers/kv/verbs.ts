@@ -61,7 +61,10 @@ async function readPrefix<KV extends KeyValueShape>(
 ): Promise<KV[]> {
   const request = { key: prefix, rangeEnd: prefixRangeEnd(prefix), ...readFields(options) };
   if (options.limit !== undefined) checkLimit(options.limit);
-  const { kvs } = await api.kv.range(options.limit === undefined ? request : { ...request, limit: options.limit }, callOptions(options));
+  const { kvs } = await api.kv.range(
+    options.limit === undefined ? request : { ...request, limit: options.limit },
+    callOptions(options),
+  );
   return kvs;
 }
 
@@ -90,7 +93,8 @@ export function createGetText<KV extends KeyValueShape>(api: KvHelperApi<KV>): G
 }
 
 export function createGetPrefix<KV extends KeyValueShape>(api: KvHelperApi<KV>): GetPrefix {
-  return async (prefix, options) => new Map((await readPrefix(api, prefix, options)).map((kv) => [bytesToText(kv.key), kv.value]));
+  return async (prefix, options) =>
+    new Map((await readPrefix(api, prefix, options)).map((kv) => [bytesToText(kv.key), kv.value]));
 }
 
 export function createGetPrefixText<KV extends KeyValueShape>(api: KvHelperApi<KV>): GetPrefixText {
@@ -115,7 +119,9 @@ export function createDelete<KV extends KeyValueShape>(api: KvHelperApi<KV>): De
 export function createDeletePrefix<KV extends KeyValueShape>(api: KvHelperApi<KV>): DeletePrefix {
   return async (prefix, options) => {
     if (prefix.length === 0 && !((api.transport.keyspace?.prefix.length ?? 0) > 0)) {
-      throw new TypeError("deletePrefix: an empty prefix would delete every key; use kv.deleteRange({ key: '\\0', rangeEnd: '\\0' }) for that");
+      throw new TypeError(
+        "deletePrefix: an empty prefix would delete every key; use kv.deleteRange({ key: '\\0', rangeEnd: '\\0' }) for that",
+      );
     }
     const key = prefix.length === 0 ? '\0' : prefix;
     const { deleted } = await api.kv.deleteRange({ key, rangeEnd: prefixRangeEnd(prefix) }, callOptions(options));

@@ -12,7 +12,10 @@ export type { Int64Output } from '../../wire/int64.js';
 
 /** The part of the generated Lease service the helpers call. */
 export interface LeaseApi {
-  grant(request: { TTL?: Int64Input; ID?: Int64Input }, options?: CallOptions): Promise<{ ID: Int64Output; TTL: Int64Output }>;
+  grant(
+    request: { TTL?: Int64Input; ID?: Int64Input },
+    options?: CallOptions,
+  ): Promise<{ ID: Int64Output; TTL: Int64Output }>;
   keepAlive(request: { ID?: Int64Input }, options?: CallOptions): AsyncIterable<{ TTL: Int64Output }>;
   revoke(request: { ID?: Int64Input }, options?: CallOptions): Promise<unknown>;
 }
@@ -183,7 +186,10 @@ class Keeper implements LeaseKeeper {
 /** One keepalive round trip: the TTL etcd answers (0 when the lease is gone). */
 export async function keepAliveOnce(lease: LeaseApi, id: bigint, options: CallOptions): Promise<number> {
   for await (const response of lease.keepAlive({ ID: id }, options)) return Number(toBigInt(response.TTL));
-  throw new EtcdError(`lease.keepAlive for lease ${id} ended without an answer`, { code: GrpcCode.Unavailable, operation: 'lease.keepAlive' });
+  throw new EtcdError(`lease.keepAlive for lease ${id} ended without an answer`, {
+    code: GrpcCode.Unavailable,
+    operation: 'lease.keepAlive',
+  });
 }
 
 /**
@@ -203,10 +209,8 @@ export async function revokeLease(lease: LeaseApi, id: bigint, expiresAt: number
   }
 }
 
-
 function checkTtl(ttl: number): void {
   if (!Number.isSafeInteger(ttl) || ttl <= 0) {
     throw new RangeError(`leaseKeeper: ttl must be a positive whole number of seconds, got ${String(ttl)}`);
   }
 }
-

@@ -57,7 +57,9 @@ export type MirrorFactory<KV> = (options: MirrorOptions) => Mirror<KV>;
 
 export type MirrorDeps<KV extends KeyValueShape, R extends WatchResponseShape> = KvHelperApi<KV> & WatchEventsDeps<R>;
 
-export function createMirror<KV extends KeyValueShape, R extends WatchResponseShape>(deps: MirrorDeps<KV, R>): MirrorFactory<KV> {
+export function createMirror<KV extends KeyValueShape, R extends WatchResponseShape>(
+  deps: MirrorDeps<KV, R>,
+): MirrorFactory<KV> {
   const watchEvents = createWatchEvents(deps);
   return (options) => new LiveMirror<KV>(deps, (o) => watchEvents(o) as AsyncIterable<WatchedEvent<KV>>, options);
 }
@@ -68,7 +70,9 @@ interface WatchedEvent<KV> {
 }
 
 type RangeFields = { prefix?: true; rangeEnd?: BytesInput };
-type Watch<KV> = (options: { key: BytesInput; startRevision: bigint; signal: AbortSignal } & RangeFields) => AsyncIterable<WatchedEvent<KV>>;
+type Watch<KV> = (
+  options: { key: BytesInput; startRevision: bigint; signal: AbortSignal } & RangeFields,
+) => AsyncIterable<WatchedEvent<KV>>;
 
 const RETRY_DELAY_MS = 250;
 
@@ -144,7 +148,8 @@ class LiveMirror<KV extends KeyValueShape> implements Mirror<KV> {
         const snapshot = new Map<string, KV>();
         let revision = 0n;
         const options = { key: this.options.key, ...this.range(), pageSize: this.options.pageSize, signal };
-        for await (const kv of iterateRange(this.api.kv, options, (r) => (revision = r))) snapshot.set(bytesToText(kv.key), kv);
+        for await (const kv of iterateRange(this.api.kv, options, (r) => (revision = r)))
+          snapshot.set(bytesToText(kv.key), kv);
         this.replace(snapshot, revision);
         this.lists++;
         this.settleReady?.resolve();
@@ -179,7 +184,8 @@ class LiveMirror<KV extends KeyValueShape> implements Mirror<KV> {
     const revision = BigInt(kv.modRevision);
     const prevKv = this.map.get(key);
     this.revision = revision;
-    if (event.type === 'DELETE' || event.type === 1) this.change({ type: 'delete', key, kv: undefined, prevKv, revision });
+    if (event.type === 'DELETE' || event.type === 1)
+      this.change({ type: 'delete', key, kv: undefined, prevKv, revision });
     else this.change({ type: 'put', key, kv, prevKv, revision });
   }
 
@@ -226,7 +232,9 @@ class ChangeQueue<KV> implements AsyncIterator<MirrorChange<KV>> {
     const change = this.buffer.shift();
     if (change !== undefined) return Promise.resolve({ value: change, done: false });
     if (this.ended !== undefined) {
-      return this.ended.error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.ended.error);
+      return this.ended.error === undefined
+        ? Promise.resolve({ value: undefined, done: true })
+        : Promise.reject(this.ended.error);
     }
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
   }
@@ -238,4 +246,3 @@ class ChangeQueue<KV> implements AsyncIterator<MirrorChange<KV>> {
     return Promise.resolve({ value: undefined, done: true });
   }
 }
-

@@ -5,14 +5,7 @@
 // namespaces nest. Lease, auth, cluster and maintenance calls pass through (lease time-to-live keys are filtered).
 import { textToBytes } from '../../wire/bytes.js';
 import { isWireObject, type BytesInput } from '../../wire/codec.js';
-import {
-  joinBytes,
-  prefixField,
-  prefixRange,
-  stripField,
-  stripKey,
-  stripWatchResponse,
-} from '../../core/keyspace.js';
+import { joinBytes, prefixField, prefixRange, stripField, stripKey, stripWatchResponse } from '../../core/keyspace.js';
 import type { CallOptions, ClientOptions, Keyspace, OperationDescriptor, Prefix, Transport } from '../../types.js';
 
 type WireObject = Record<string, unknown>;

@@ -9,7 +9,8 @@
  * source's own signal to stop it sooner).
  */
 export async function* readAhead<T>(source: AsyncIterable<T>, limit: number): AsyncGenerator<T, void, undefined> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`readAhead: limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`readAhead: limit must be a positive integer, got ${limit}`);
   const iterator = source[Symbol.asyncIterator]();
   const queue: T[] = [];
   let finished = false;

@@ -109,7 +109,10 @@ export async function* verifiedSnapshotBlobs(
  * await client.saveSnapshot(Writable.toWeb(createWriteStream('backup.db', { highWaterMark: 1 << 20 })));
  * ```
  */
-export async function writeSnapshot(chunks: AsyncIterable<SnapshotChunk>, sink: SnapshotSink): Promise<SnapshotSummary> {
+export async function writeSnapshot(
+  chunks: AsyncIterable<SnapshotChunk>,
+  sink: SnapshotSink,
+): Promise<SnapshotSummary> {
   let summary: SnapshotSummary | undefined;
   const blobs = verifiedSnapshotBlobs(chunks, (s) => (summary = s));
   if (isWritableStream(sink)) await pipeToStream(blobs, sink);

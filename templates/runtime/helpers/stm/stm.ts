@@ -69,7 +69,10 @@ export class StmConflictError extends EtcdError {
   readonly attempts: number;
 
   constructor(attempts: number) {
-    super(`stm: gave up after ${attempts} attempts, each overtaken by a conflicting write`, { code: GrpcCode.Aborted, operation: 'stm' });
+    super(`stm: gave up after ${attempts} attempts, each overtaken by a conflicting write`, {
+      code: GrpcCode.Aborted,
+      operation: 'stm',
+    });
     this.attempts = attempts;
   }
 }
@@ -140,7 +143,9 @@ interface ReadRecord<KV> {
   readonly revision: bigint;
 }
 
-type Write = { readonly key: BytesInput; readonly value: Uint8Array; readonly lease?: Int64Input | undefined } | { readonly key: BytesInput; readonly value: undefined };
+type Write =
+  | { readonly key: BytesInput; readonly value: Uint8Array; readonly lease?: Int64Input | undefined }
+  | { readonly key: BytesInput; readonly value: undefined };
 
 class Attempt<KV extends KeyValueShape> implements StmTx {
   private readonly reads = new Map<string, ReadRecord<KV>>();
@@ -233,7 +238,12 @@ class Attempt<KV extends KeyValueShape> implements StmTx {
     if (this.isolation !== 'serializable' || reads.length === 0) return unchanged;
     // Writes too: no key written may have changed after the snapshot (Go's SerializableSnapshot).
     const first = reads.reduce((min, r) => (r.revision < min ? r.revision : min), reads[0]!.revision);
-    const notOverwritten = [...this.writes.values()].map((w) => ({ key: w.key, target: 'MOD', result: 'LESS', modRevision: first + 1n }));
+    const notOverwritten = [...this.writes.values()].map((w) => ({
+      key: w.key,
+      target: 'MOD',
+      result: 'LESS',
+      modRevision: first + 1n,
+    }));
     return [...unchanged, ...notOverwritten];
   }
 }
