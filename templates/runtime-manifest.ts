@@ -258,6 +258,22 @@ export const RUNTIME_MODULES = {
       },
     ],
   },
+  testingAuth: { file: 'testing/auth.ts' },
+  testingEngine: { file: 'testing/engine.ts' },
+  testingFailure: { file: 'testing/failure.ts' },
+  // The in-memory etcd of `createFakeEtcd` (emitted in the index by templates/client.ts, for clients with kv).
+  fakeEtcd: {
+    file: 'testing/fake.ts',
+    index: [{ types: ['FakeEtcd', 'FakeEtcdOptions', 'FakeFailureSpec'], services: ['kv'] }],
+  },
+  testingKv: { file: 'testing/kv.ts' },
+  testingLease: { file: 'testing/lease.ts' },
+  testingLocks: { file: 'testing/locks.ts' },
+  testingRoutes: { file: 'testing/routes.ts' },
+  testingStore: { file: 'testing/store.ts' },
+  testingStream: { file: 'testing/stream.ts' },
+  testingWatch: { file: 'testing/watch.ts' },
+  testingWire: { file: 'testing/wire.ts' },
   types: {
     file: 'types.ts',
     index: [
