@@ -95,6 +95,16 @@ export class Auth {
         perms.push({ type: enumName(perm, 'permType', PERM_TYPES), key: bytes(perm, 'key'), end: bytes(perm, 'range_end') });
         break;
       }
+      case '/auth/user/get': {
+        const user = this.users.get(name);
+        if (!user) throw ETCD_ERRORS.userMissing();
+        return { roles: [...user.roles].sort() };
+      }
+      case '/auth/role/get': {
+        const perms = this.roles.get(String(field(request, 'role') ?? ''));
+        if (!perms) throw ETCD_ERRORS.roleMissing();
+        return { perm: perms.map((p) => ({ permType: p.type, key: btoa(p.key), range_end: btoa(p.end) })) };
+      }
       case '/auth/status':
         return { enabled: this.enabled, authRevision: String(this.revision) };
       default:

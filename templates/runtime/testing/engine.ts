@@ -52,6 +52,10 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
       if (request.method === 'GET') {
         if (path === '/version') return answer(200, JSON.stringify({ etcdserver: server.version, etcdcluster: server.clusterVersion }));
         if (path === '/health') return answer(200, JSON.stringify({ health: 'true' }));
+        if (path === '/metrics') {
+          const { watchers, watchStreams } = server.gauges;
+          return answer(200, `etcd_debugging_mvcc_watcher_total ${watchers}\netcd_debugging_mvcc_watch_stream_total ${watchStreams}\n`, 'text/plain');
+        }
       }
       const prefix = control.prefixes.find((p) => path.startsWith(`${p}/`));
       if (prefix === undefined) return notFound(gateway);

@@ -58,6 +58,7 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     clusterVersion: `${major}.${minor}.0`,
     statusWithoutToken: v34,
     header: () => ({ cluster_id: CLUSTER_ID, member_id: MEMBER_ID, revision: String(store.revision), raft_term: '2' }),
+    gauges: { watchers: 0, watchStreams: 0 },
     onProgressTick: (tick) => (ticks.add(tick), () => ticks.delete(tick)),
   };
   const failures = new Map<string, FakeFailure[]>();

@@ -112,7 +112,8 @@ function compareHolds(ctx: KvContext, batch: Batch, compare: Json): boolean {
   const result = enumName(compare, 'result', COMPARE_RESULT);
   const target = enumName(compare, 'target', COMPARE_TARGET);
   ctx.allow('read', key, end);
-  const kvs = ctx.store.range(key, end, batch.rev);
+  // etcd picks every branch, nested ones included, before applying anything: compares see the store before the txn.
+  const kvs = ctx.store.range(key, end, batch.rev - 1);
   if (end === '' && kvs.length === 0) {
     if (target === 'VALUE') return false; // a missing key has no value to compare
     kvs.push({ key, value: '', create: 0, mod: 0, version: 0, lease: 0n });

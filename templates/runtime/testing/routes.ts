@@ -1,6 +1,8 @@
 // The fake's routes: each gateway path (after the prefix) and what answers it, as the server of the fake's version
 // would: which calls need a token, which stream, which wait (locks, campaigns).
-import { Auth } from './auth.js';
+import { GrpcCode } from '../codes.js';
+import type { Auth } from './auth.js';
+import { FakeFailure } from './failure.js';
 import * as kv from './kv.js';
 import type { Leases } from './lease.js';
 import * as locks from './locks.js';
@@ -19,6 +21,8 @@ export interface Server {
   /** Whether maintenance/status answers without a token (3.4 does; 3.5 does not). */
   readonly statusWithoutToken: boolean;
   header(): Json;
+  /** etcd's watch gauges, for /metrics: watchers and watch streams open now. */
+  readonly gauges: { watchers: number; watchStreams: number };
   onProgressTick(tick: () => void): () => void;
 }
 
@@ -49,6 +53,7 @@ function context(call: Call, user: string | undefined): WatchContext {
       }
     },
     onProgressTick: (tick) => server.onProgressTick(tick),
+    gauges: server.gauges,
   };
 }
 
@@ -93,6 +98,9 @@ export const UNARY: Readonly<Record<string, Unary>> = {
     if (!call.server.statusWithoutToken) call.server.auth.user(call.token);
     const { server } = call;
     return { header: server.header(), version: server.version, dbSize: '24576', leader: MEMBER_ID, raftIndex: String(server.store.revision), raftTerm: '2', raftAppliedIndex: String(server.store.revision), dbSizeInUse: '24576' };
+  },
+  '/cluster/member/remove': () => {
+    throw new FakeFailure(GrpcCode.NotFound, 'etcdserver: member not found');
   },
   '/cluster/member/list': (call) => ({
     header: call.server.header(),

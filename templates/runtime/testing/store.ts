@@ -105,7 +105,7 @@ export class Store {
         this.sorted = undefined;
       }
     }
-    while (this.log.length > 0 && this.log[0]!.rev <= rev) this.log.shift();
+    while (this.log.length > 0 && this.log[0]!.rev < rev) this.log.shift();
   }
 
   /** The revisions from `rev` on, still in the log (rev > compacted). */

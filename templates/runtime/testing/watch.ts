@@ -12,6 +12,7 @@ export interface WatchContext extends KvContext {
   refusal(key: string, end: string): string | undefined;
   /** Progress notifications: called with a function to run on each notify tick; returns the unsubscribe. */
   onProgressTick(tick: () => void): () => void;
+  readonly gauges: { watchers: number; watchStreams: number };
 }
 
 interface Watcher {
@@ -39,8 +40,11 @@ function eventJson(w: Watcher, e: StoreEvent): Json {
 export function createWatchSession(ctx: WatchContext, stream: FakeStream): (request: Json) => void {
   const watchers = new Map<number, Watcher>();
   let nextId = 0;
+  ctx.gauges.watchStreams++;
   stream.onClose(() => {
     for (const w of watchers.values()) w.stop();
+    ctx.gauges.watchers -= watchers.size;
+    ctx.gauges.watchStreams--;
     watchers.clear();
   });
   const send = (w: Watcher, revision: Revision): void => {
@@ -89,6 +93,7 @@ export function createWatchSession(ctx: WatchContext, stream: FakeStream): (requ
       },
     };
     watchers.set(watchId, w);
+    ctx.gauges.watchers++;
     for (const revision of ctx.store.since(last + 1)) {
       last = revision.rev;
       send(w, revision);
@@ -105,6 +110,7 @@ export function createWatchSession(ctx: WatchContext, stream: FakeStream): (requ
       if (!w) return;
       w.stop();
       watchers.delete(watchId);
+      ctx.gauges.watchers--;
       stream.push(compact({ header: ctx.header(), watch_id: String(watchId), canceled: true }));
       return;
     }
