@@ -270,6 +270,7 @@ export const RUNTIME_MODULES = {
   testingLease: { file: 'testing/lease.ts' },
   testingLocks: { file: 'testing/locks.ts' },
   testingRoutes: { file: 'testing/routes.ts' },
+  testingSocket: { file: 'testing/socket.ts' },
   testingStore: { file: 'testing/store.ts' },
   testingStream: { file: 'testing/stream.ts' },
   testingWatch: { file: 'testing/watch.ts' },

@@ -14,6 +14,13 @@ export function fakeRow(env: NodeJS.ProcessEnv = process.env): boolean {
 
 type Fake = ReturnType<GeneratedModule['createFakeEtcd']>;
 
+let current: Fake | undefined;
+
+/** The WebSocket class of the fake this worker's fixture holds, if on the fake row. */
+export function currentFakeWebSocket(): Fake['WebSocket'] | undefined {
+  return current?.WebSocket;
+}
+
 /**
  * The generated module with createClient on the fake: every client gets the fake's engine, unless it brings its
  * own fetch (a test's counting or spying fetch), which then reaches the fake through `routeFetch`.
@@ -29,6 +36,7 @@ export function onFake(gen: GeneratedModule, fake: Fake): GeneratedModule {
 
 /** Raw fetches of the fake's URL (tests that spy on fetch or talk JSON to `etcd.url`) reach the fake's engine. */
 export function routeFetch(fake: Fake): () => void {
+  current = fake;
   const original = globalThis.fetch;
   const endpoint = fake.clientOptions.endpoints as string;
   globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -52,7 +60,10 @@ export function routeFetch(fake: Fake): () => void {
     });
     return new Response(body, { status: answer.status, headers: { 'content-type': answer.header('content-type') ?? 'application/json' } });
   }) as typeof fetch;
-  return () => void (globalThis.fetch = original);
+  return () => {
+    globalThis.fetch = original;
+    current = undefined;
+  };
 }
 
 /** An EtcdServer-shaped handle on the fake: its URL; process controls fail, naming what the fake cannot do. */

@@ -7,11 +7,12 @@
 //
 // docs/testing.md lists what it does not do.
 import { prefixForVersion } from '../core/endpoints.js';
-import type { ClientOptions, HttpEngine } from '../types.js';
+import type { ClientOptions, HttpEngine, WebSocketConstructor } from '../types.js';
 import { Auth } from './auth.js';
 import { createFakeEngine } from './engine.js';
 import { failureOf, FakeFailure, type FakeFailureSpec } from './failure.js';
 import { Leases } from './lease.js';
+import { createFakeWebSocketClass } from './socket.js';
 import { CLUSTER_ID, MEMBER_ID, operationKey, type Server } from './routes.js';
 import { Store } from './store.js';
 
@@ -26,6 +27,8 @@ export interface FakeEtcd {
   readonly version: string;
   /** Options for `createClient`: any number of clients may share one fake. Spread them to add your own. */
   readonly clientOptions: ClientOptions & { engine: HttpEngine };
+  /** A WebSocket class whose sockets reach this fake: `{ ...fake.clientOptions, WebSocket: fake.WebSocket }` watches over one socket. */
+  readonly WebSocket: WebSocketConstructor;
   /** Moves the fake's clock: leases whose TTL ran out expire (their keys are deleted); tokens age. */
   advance(ms: number): void;
   /** The next call of `operation` (`'kv.put'`, `'lease.grant'`, `'watch'`, or a route `/kv/range`) fails with `error`. */
@@ -67,16 +70,18 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
   let closed = false;
   const preferred = prefixForVersion(version);
   const prefixes = preferred === '/v3' ? ['/v3', '/v3beta'] : preferred === '/v3beta' ? ['/v3beta', '/v3alpha'] : ['/v3alpha'];
+  const gate = (): Promise<void> => paused?.promise ?? Promise.resolve();
+  const checkOpen = (): void => {
+    if (closed) throw Object.assign(new TypeError('fetch failed: the fake etcd is closed'), { cause: { code: 'ECONNREFUSED' } });
+  };
   const engine = createFakeEngine({
     server,
     gateway: v34 ? 'v1' : 'v2',
     prefixes,
     streams,
-    gate: () => paused?.promise ?? Promise.resolve(),
+    gate,
     takeFailure: (operation) => failures.get(operation)?.shift(),
-    checkOpen: () => {
-      if (closed) throw Object.assign(new TypeError('fetch failed: the fake etcd is closed'), { cause: { code: 'ECONNREFUSED' } });
-    },
+    checkOpen,
   });
   function resume(): void {
     paused?.release();
@@ -88,6 +93,7 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     // No liveness probes (the fake never hangs unless paused, and a paused fake must hold calls, not fail them over);
     // watches over POST, which the engine carries.
     clientOptions: { endpoints: endpoint, engine, WebSocket: null, liveness: false },
+    WebSocket: createFakeWebSocketClass(server, gate, checkOpen, streams),
     advance(ms) {
       const before = leases.now;
       leases.advance(ms);

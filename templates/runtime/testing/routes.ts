@@ -37,7 +37,7 @@ type Unary = (call: Call) => Json | Promise<Json>;
 type Streamed = (call: Call, stream: FakeStream) => void;
 
 /** A KV context for the caller: its permissions checked by the auth store. */
-function context(call: Call, user: string | undefined): WatchContext {
+export function context(call: Call, user: string | undefined): WatchContext {
   const { server } = call;
   return {
     store: server.store,

@@ -22,8 +22,11 @@ interface Watcher {
   readonly prevKv: boolean;
   readonly noPut: boolean;
   readonly noDelete: boolean;
+  readonly fragment: boolean;
   readonly stop: () => void;
 }
+
+const MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
 function matches(w: Watcher, e: StoreEvent): boolean {
   if ((e.type === 'PUT' && w.noPut) || (e.type === 'DELETE' && w.noDelete)) return false;
@@ -47,9 +50,23 @@ export function createWatchSession(ctx: WatchContext, stream: FakeStream): (requ
     ctx.gauges.watchStreams--;
     watchers.clear();
   });
-  const send = (w: Watcher, revision: Revision): void => {
-    const events = revision.events.filter((e) => matches(w, e)).map((e) => eventJson(w, e));
-    if (events.length > 0) stream.push({ header: ctx.header(), watch_id: String(w.id), events });
+  // One message per revision live; one for the whole catch-up, as etcd's unsynced watchers send it. With `fragment`
+  // a message over etcd's max request size (1.5 MiB) is split, every part but the last marked `fragment`.
+  const send = (w: Watcher, revisions: readonly Revision[]): void => {
+    const events = revisions.flatMap((r) => r.events.filter((e) => matches(w, e)).map((e) => eventJson(w, e)));
+    if (events.length === 0) return;
+    const parts: Json[][] = [[]];
+    let size = 0;
+    for (const event of events) {
+      const bytes = JSON.stringify(event).length;
+      if (w.fragment && size + bytes > MAX_REQUEST_BYTES && parts[parts.length - 1]!.length > 0) {
+        parts.push([]);
+        size = 0;
+      }
+      parts[parts.length - 1]!.push(event);
+      size += bytes;
+    }
+    parts.forEach((part, i) => stream.push(compact({ header: ctx.header(), watch_id: String(w.id), events: part, fragment: i < parts.length - 1 })));
   };
 
   const create = (request: Json): void => {
@@ -77,7 +94,7 @@ export function createWatchSession(ctx: WatchContext, stream: FakeStream): (requ
     const unsubscribe = ctx.store.subscribe((revision) => {
       if (revision.rev <= last) return;
       last = revision.rev;
-      send(w, revision);
+      send(w, [revision]);
     });
     const untick = flag(request, 'progress_notify') ? ctx.onProgressTick(() => stream.push({ header: ctx.header(), watch_id: idJson })) : () => {};
     const w: Watcher = {
@@ -87,6 +104,7 @@ export function createWatchSession(ctx: WatchContext, stream: FakeStream): (requ
       prevKv: flag(request, 'prev_kv'),
       noPut: filters.includes('NOPUT') || filters.includes('0'),
       noDelete: filters.includes('NODELETE') || filters.includes('1'),
+      fragment: flag(request, 'fragment'),
       stop: () => {
         unsubscribe();
         untick();
@@ -94,10 +112,9 @@ export function createWatchSession(ctx: WatchContext, stream: FakeStream): (requ
     };
     watchers.set(watchId, w);
     ctx.gauges.watchers++;
-    for (const revision of ctx.store.since(last + 1)) {
-      last = revision.rev;
-      send(w, revision);
-    }
+    const catchUp = ctx.store.since(last + 1);
+    if (catchUp.length > 0) last = catchUp[catchUp.length - 1]!.rev;
+    send(w, catchUp);
   };
 
   return (request) => {
