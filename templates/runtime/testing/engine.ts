@@ -2,7 +2,7 @@
 // an answer is JSON with the status and body shape that version's gateway gives, or a stream of messages.
 import type { HttpEngine, HttpRequest, HttpResponse } from '../types.js';
 import { errorBody, FakeFailure, httpStatusOf } from './failure.js';
-import { authRoute, operationKey, STREAMS, UNARY, type Server } from './routes.js';
+import { operationKey, STREAMS, unaryRoute, type Server } from './routes.js';
 import { createStream } from './stream.js';
 
 export interface EngineControl {
@@ -60,7 +60,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
       const prefix = control.prefixes.find((p) => path.startsWith(`${p}/`));
       if (prefix === undefined) return notFound(gateway);
       const route = path.slice(prefix.length);
-      const unary = UNARY[route] ?? authRoute(route);
+      const unary = unaryRoute(route);
       const streamed = STREAMS[route];
       if (!unary && !streamed) return notFound(gateway);
       if (request.method !== 'POST') {

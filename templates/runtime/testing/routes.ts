@@ -69,25 +69,34 @@ const open =
   (handle: (server: Server, request: Json) => Json): Unary =>
   (call) => ({ header: call.server.header(), ...handle(call.server, parse(call.body)) });
 
-const leaseRoutes = {
+// The tables are built on first use: nothing runs at import, so a bundle that never creates a fake drops them.
+const leaseRoutes = () => ({
   revoke: open((s, r) => s.leases.revoke(r)),
   timeToLive: open((s, r) => s.leases.timeToLive(r)),
   leases: open((s) => s.leases.list()),
-};
+});
 
-export const UNARY: Readonly<Record<string, Unary>> = {
+let unary: Readonly<Record<string, Unary>> | undefined;
+
+/** The unary handler of a route, if the fake serves it. */
+export function unaryRoute(route: string): Unary | undefined {
+  unary ??= unaryRoutes(leaseRoutes());
+  return unary[route] ?? authRoute(route);
+}
+
+const unaryRoutes = (leases: ReturnType<typeof leaseRoutes>): Readonly<Record<string, Unary>> => ({
   '/kv/range': authed((ctx, r) => kv.range(ctx, r)),
   '/kv/put': authed((ctx, r) => kv.put(ctx, r)),
   '/kv/deleterange': authed((ctx, r) => kv.deleteRange(ctx, r)),
   '/kv/txn': authed((ctx, r) => kv.txn(ctx, r)),
   '/kv/compaction': authed((ctx, r, call) => (call.server.auth.requireRoot(call.server.auth.user(call.token)), kv.compaction(ctx, r))),
   '/lease/grant': open((s, r) => s.leases.grant(r)),
-  '/lease/revoke': leaseRoutes.revoke,
-  '/kv/lease/revoke': leaseRoutes.revoke,
-  '/lease/timetolive': leaseRoutes.timeToLive,
-  '/kv/lease/timetolive': leaseRoutes.timeToLive,
-  '/lease/leases': leaseRoutes.leases,
-  '/kv/lease/leases': leaseRoutes.leases,
+  '/lease/revoke': leases.revoke,
+  '/kv/lease/revoke': leases.revoke,
+  '/lease/timetolive': leases.timeToLive,
+  '/kv/lease/timetolive': leases.timeToLive,
+  '/lease/leases': leases.leases,
+  '/kv/lease/leases': leases.leases,
   '/lock/lock': authed((ctx, r, call) => locks.lock(ctx, r, call.signal)),
   '/lock/unlock': authed((ctx, r) => locks.unlock(ctx, r)),
   '/election/campaign': authed((ctx, r, call) => locks.campaign(ctx, r, call.signal)),
@@ -106,13 +115,13 @@ export const UNARY: Readonly<Record<string, Unary>> = {
     header: call.server.header(),
     members: [{ ID: MEMBER_ID, name: 'fake', peerURLs: ['http://fake-etcd.invalid:2380'], clientURLs: [] }],
   }),
-};
+});
 
 export const MEMBER_ID = '10276657743932975437';
 export const CLUSTER_ID = '14841639068965178418';
 
 /** The auth admin routes: authenticate needs no token; the rest need root once auth is on. */
-export function authRoute(route: string): Unary | undefined {
+function authRoute(route: string): Unary | undefined {
   if (!route.startsWith('/auth/')) return undefined;
   return (call) => {
     const { auth } = call.server;
