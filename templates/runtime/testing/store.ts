@@ -32,7 +32,8 @@ export class Store {
   revision = 1;
   compacted = 0;
   private readonly keys = new Map<string, History>();
-  private sorted: string[] | undefined = [];
+  /** Every key with a history, in byte order (kept sorted on insert: ranges find their start by bisection). */
+  private readonly sorted: string[] = [];
   private readonly log: Revision[] = [];
   private readonly listeners = new Set<(revision: Revision) => void>();
 
@@ -51,8 +52,8 @@ export class Store {
       return kv ? [kv] : [];
     }
     const out: KeyValue[] = [];
-    for (const k of this.sortedKeys()) {
-      if (k < key) continue;
+    for (let i = this.lowerBound(key); i < this.sorted.length; i++) {
+      const k = this.sorted[i]!;
       if (end !== '\0' && k >= end) break;
       const kv = this.get(k, rev);
       if (kv) out.push(kv);
@@ -85,7 +86,7 @@ export class Store {
     if (!history) {
       history = [];
       this.keys.set(key, history);
-      this.sorted = undefined;
+      this.sorted.splice(this.lowerBound(key), 0, key);
     }
     const last = history[history.length - 1];
     if (last && last.rev === rev) last.kv = kv;
@@ -102,7 +103,7 @@ export class Store {
       history.splice(0, keep);
       if (history.length === 1 && history[0]!.kv === undefined && history[0]!.rev <= rev) {
         this.keys.delete(key);
-        this.sorted = undefined;
+        this.sorted.splice(this.lowerBound(key), 1);
       }
     }
     while (this.log.length > 0 && this.log[0]!.rev < rev) this.log.shift();
@@ -119,8 +120,15 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
-  private sortedKeys(): string[] {
-    return (this.sorted ??= [...this.keys.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  /** The index of the first key ≥ `key`. */
+  private lowerBound(key: string): number {
+    let [lo, hi] = [0, this.sorted.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 
