@@ -83,7 +83,12 @@ export function fakeServer(fake: Fake): EtcdServer {
     running: true,
     output: () => '',
     waitHealthy: async () => {},
-    kill: none('kill') as EtcdServer['kill'],
+    // A hung member (SIGSTOP … SIGCONT) is the fake paused; anything else needs a process.
+    kill: (async (signal?: NodeJS.Signals) => {
+      if (signal === 'SIGSTOP') return fake.pause();
+      if (signal === 'SIGCONT') return fake.resume();
+      none(`receive ${signal ?? 'SIGKILL'}`)();
+    }) as EtcdServer['kill'],
     restart: none('restart') as EtcdServer['restart'],
     stop: async () => fake.close(),
   } as unknown as EtcdServer;

@@ -32,7 +32,8 @@ export function useEtcd(options: StartEtcdOptions = {}): EtcdFixture {
     if (fakeRow()) {
       // The fake row: an in-memory etcd answering as this row's server (test/helpers/fake.ts).
       const gen = await loadClient();
-      const fake = gen.createFakeEtcd({ version: currentServer().version });
+      // Its clock follows the wall clock, as a server's does: the suites wait for TTLs in real time.
+      const fake = gen.createFakeEtcd({ version: currentServer().version, clock: 'real' });
       [fixture.etcd, fixture.gen, unrouteFetch] = [fakeServer(fake), onFake(gen, fake), routeFetch(fake)];
     } else {
       [fixture.etcd, fixture.gen] = await Promise.all([startEtcd(options), loadClient()]);

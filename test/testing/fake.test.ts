@@ -137,6 +137,18 @@ describe('test controls', () => {
     expect(done).toBe(true);
   });
 
+  it("clock 'real' follows the wall clock as well: a 2 s lease is gone after 2 s of waiting", async () => {
+    const fake = createFakeEtcd({ clock: 'real' });
+    open.push(fake);
+    const client = createClient(fake.clientOptions);
+    const { ID } = await client.lease.grant({ TTL: 2 });
+    await client.put('rt', 'v', { lease: ID });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await client.getText('rt')).toBe('v');
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(await client.getText('rt')).toBeUndefined();
+  });
+
   it('advance expires leases and their keys; keepalive renews; close refuses later calls', async () => {
     const { fake, client } = fakeClient();
     const { ID, TTL } = await client.lease.grant({ TTL: 1 });

@@ -48,7 +48,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
       await control.gate();
       if (request.signal.aborted) throw request.signal.reason;
       const { gateway, server } = control;
-      const path = new URL(request.url).pathname;
+      const path = pathOf(request.url);
       if (request.method === 'GET') {
         if (path === '/version') return answer(200, JSON.stringify({ etcdserver: server.version, etcdcluster: server.clusterVersion }));
         if (path === '/health') return answer(200, JSON.stringify({ health: 'true' }));
@@ -87,6 +87,14 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
       }
     },
   };
+}
+
+/** `http://host:port/v3/kv/put?x` → `/v3/kv/put`, without a URL object per call. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.indexOf('?', start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<string> {

@@ -21,6 +21,11 @@ export type { FakeFailureSpec } from './failure.js';
 export interface FakeEtcdOptions {
   /** The etcd version the fake answers as: its /version, path prefixes and error bodies (`3.4.x`: grpc-gateway v1). */
   version?: string;
+  /**
+   * `'manual'` (default): time moves only with `advance`. `'real'`: it also follows the wall clock (checked every
+   * 100 ms), for code under test that waits for a lease to run out instead of calling `advance`.
+   */
+  clock?: 'manual' | 'real';
 }
 
 export interface FakeEtcd {
@@ -83,6 +88,22 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     takeFailure: (operation) => failures.get(operation)?.shift(),
     checkOpen,
   });
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  if (options.clock === 'real') {
+    let last = Date.now();
+    ticker = setInterval(() => {
+      const now = Date.now();
+      advance(now - last);
+      last = now;
+    }, 100);
+    (ticker as { unref?: () => void }).unref?.();
+  }
+  function advance(ms: number): void {
+    const before = leases.now;
+    leases.advance(ms);
+    const crossed = Math.floor(leases.now / PROGRESS_INTERVAL_MS) - Math.floor(before / PROGRESS_INTERVAL_MS);
+    if (crossed > 0) for (const tick of [...ticks]) tick();
+  }
   function resume(): void {
     paused?.release();
     paused = undefined;
@@ -94,12 +115,7 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     // watches over POST, which the engine carries.
     clientOptions: { endpoints: endpoint, engine, WebSocket: null, liveness: false },
     WebSocket: createFakeWebSocketClass(server, gate, checkOpen, streams),
-    advance(ms) {
-      const before = leases.now;
-      leases.advance(ms);
-      const crossed = Math.floor(leases.now / PROGRESS_INTERVAL_MS) - Math.floor(before / PROGRESS_INTERVAL_MS);
-      if (crossed > 0) for (const tick of [...ticks]) tick();
-    },
+    advance,
     failNext(operation, error) {
       const key = operationKey(operation);
       failures.set(key, [...(failures.get(key) ?? []), failureOf(error)]);
@@ -113,6 +129,7 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     resume,
     close() {
       closed = true;
+      if (ticker !== undefined) clearInterval(ticker);
       resume();
       for (const stream of [...streams]) stream.end();
     },

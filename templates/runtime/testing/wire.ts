@@ -6,11 +6,16 @@ import { FakeFailure } from './failure.js';
 
 export type Json = Record<string, unknown>;
 
+const camelNames = new Map<string, string>();
+
 /** A request field by its proto name (`range_end`) or JSON name (`rangeEnd`). */
 export function field(message: Json | undefined, name: string): unknown {
   if (message === undefined) return undefined;
   const value = message[name];
-  return value !== undefined ? value : message[name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];
+  if (value !== undefined || !name.includes('_')) return value;
+  let camel = camelNames.get(name);
+  if (camel === undefined) camelNames.set(name, (camel = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())));
+  return message[camel];
 }
 
 export function object(message: Json | undefined, name: string): Json | undefined {
