@@ -112,8 +112,8 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
   return {
     version,
     // No liveness probes (the fake never hangs unless paused, and a paused fake must hold calls, not fail them over);
-    // watches over POST, which the engine carries.
-    clientOptions: { endpoints: endpoint, engine, WebSocket: null, liveness: false },
+    // watches over POST, which the engine carries; the prefix it serves, so no client spends a GET /version on it.
+    clientOptions: { endpoints: endpoint, engine, WebSocket: null, liveness: false, prefix: preferred },
     WebSocket: createFakeWebSocketClass(server, gate, checkOpen, streams),
     advance,
     failNext(operation, error) {
