@@ -34,6 +34,31 @@ const FETCH_ENGINE = [
 /** Every project's first setup file: no error a test creates may show a test secret (issue 19). */
 const SECRETS_SETUP = 'test/helpers/secrets.setup.ts';
 
+/**
+ * The client-only suites of kv, txn, watch, lease, lock, election, namespace, stm, mirror and iterate, run again on
+ * createFakeEtcd answering as the newest server of the matrix (project `fake-<version>`, ETCD_FAKE=1: useEtcd hands
+ * out clients on the fake). Every failure there is a difference between the fake and etcd (docs/testing.md).
+ */
+export const FAKE_SUITES = [
+  'test/everyday/verbs.test.ts',
+  'test/everyday/namespace.test.ts',
+  'test/everyday/stm.test.ts',
+  'test/everyday/iterate.test.ts',
+  'test/watch/semantics.test.ts',
+  'test/watch/cancel.test.ts',
+  'test/watch/resume.test.ts',
+  'test/watch/auth.test.ts',
+  'test/resilience/lease-keeper.test.ts',
+  'test/resilience/with-lock.test.ts',
+  'test/resilience/election.test.ts',
+  'test/signals/election-status.test.ts',
+];
+
+const fakeRow = (version: string): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: { name: `fake-${version}`, include: FAKE_SUITES, env: { ETCD_SERVER: version, ETCD_FAKE: '1' }, setupFiles: [SECRETS_SETUP] },
+});
+
 const perServer = (version: string): TestProjectInlineConfiguration[] => [
   // Everything that talks to etcd, with the client on its default engine (node:http in Node).
   { extends: true, test: { name: `etcd-${version}`, include: etcdFiles, env: { ETCD_SERVER: version }, setupFiles: [SECRETS_SETUP] } },
@@ -62,6 +87,7 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...etcdFiles], setupFiles: [SECRETS_SETUP] },
       },
       ...matrixVersions().flatMap(perServer),
+      ...matrixVersions().slice(-1).map(fakeRow),
     ],
   },
 });

@@ -1,7 +1,7 @@
 /**
  * The etcd versions this generator knows: the SHA-256 of each spec file at that release tag (a download whose
  * digest differs is refused) and which path prefixes a server of that version answers (see GATEWAY.md).
- * Data only: the spec files themselves are upstream data and are never shipped.
+ * Data only; the spec files of these versions ship beside the package (etcd-specs/, read by shipped.ts).
  */
 import type { Prefix } from './versions.js';
 

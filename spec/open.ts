@@ -15,9 +15,11 @@ import { resolveSpecSets, type ResolveOptions, type SpecInput, type SpecSet } fr
 export interface OpenOptions {
   /** Spec files or directories; a directory means every `*.swagger.json` in it. */
   readonly specs?: readonly string[] | undefined;
-  /** etcd versions, found under `specDir` (`v<version>/`), else downloaded. */
+  /** etcd versions, found under `specDir` (`v<version>/`), else among the shipped copies (shipped.ts), else downloaded. */
   readonly etcd?: readonly string[] | undefined;
   readonly specDir?: string | undefined;
+  /** Read the spec files shipped with the package for a manifest version (default true). */
+  readonly shipped?: boolean | undefined;
   /** Only these services (by client property or tag, case-insensitive). */
   readonly services?: readonly string[] | undefined;
   /** Resolve a version not found under `specDir` yourself (default: a verified download, unless `download` is false). */

@@ -25,10 +25,12 @@ export interface SpecSet {
 export interface ResolveOptions {
   /** Spec files or directories (`--spec`). */
   readonly specs?: readonly string[] | undefined;
-  /** etcd versions (`--etcd 3.6.14`), looked up under `specDir` as `v<version>/`. */
+  /** etcd versions (`--etcd 3.6.14`), looked up under `specDir` as `v<version>/`, then among the shipped copies. */
   readonly etcd?: readonly string[] | undefined;
   /** Where versioned spec directories live (`--spec-dir`, else `ETCD_SPECS_DIR`). */
   readonly specDir?: string | undefined;
+  /** Use the spec files shipped with the package for a version of the manifest (default true): no network needed. */
+  readonly shipped?: boolean | undefined;
   /** Resolve a version that is not found locally (downloading it); by default an error says how to get it. */
   readonly fetchVersion?: ((version: string) => Promise<SpecSet>) | undefined;
 }
@@ -91,6 +93,11 @@ async function resolveVersion(version: string, options: ResolveOptions): Promise
     const dir = join(specDir, `v${version}`);
     const found = await stat(dir).then((s) => s.isDirectory(), () => false);
     if (found) return { ...(await resolvePath(dir)), version };
+  }
+  if (options.shipped !== false) {
+    const { shippedSpecs } = await import('./shipped.js');
+    const shipped = await shippedSpecs(version);
+    if (shipped) return shipped;
   }
   if (options.fetchVersion) return options.fetchVersion(version);
   throw new OptionError(

@@ -5,7 +5,8 @@ import { StructureKind, type StatementStructures, type WriterFunction } from 'ts
 import type { ApiModel } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
-import { clientHelpers, indexExports, RUNTIME, type HelperType } from './runtime-manifest.js';
+import { compareVersions } from '../spec/versions.js';
+import { clientHelpers, indexExports, needs, RUNTIME, type HelperType } from './runtime-manifest.js';
 import type { EmitOptions } from './options.js';
 import { serviceFactoryName, serviceTypeName } from './services.js';
 import { clientTransport } from './versions-table.js';
@@ -112,5 +113,30 @@ export function emitIndex(model: ApiModel, options: EmitOptions): StatementStruc
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: './models.js' },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: './services.js' },
     ...indexExports(model).flatMap((m) => [...reexport(m.specifier, m.values), ...reexport(m.specifier, m.types, true)]),
+    ...emitFakeEtcd(model),
+  ];
+}
+
+/**
+ * `createFakeEtcd(options?)`: the in-memory etcd of runtime/testing/, answering by default as the newest etcd the
+ * client was generated from. A function declaration, so a bundle that never calls it drops the whole fake.
+ */
+function emitFakeEtcd(model: ApiModel): StatementStructures[] {
+  if (!needs(model, { services: ['kv'] })) return [];
+  const newest = [...model.versions].sort(compareVersions).at(-1) ?? '3.6.14';
+  return [
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: RUNTIME.fakeEtcd.specifier, namedImports: ['createFakeEtcdAs', 'type FakeEtcd', 'type FakeEtcdOptions'] },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'createFakeEtcd',
+      parameters: [{ name: 'options', type: 'FakeEtcdOptions', hasQuestionToken: true }],
+      returnType: 'FakeEtcd',
+      docs: jsDoc(
+        `An in-memory etcd for tests, reached through \`createClient(fake.clientOptions)\` with no socket; it answers as etcd ${newest} unless \`options.version\` says otherwise.`,
+        'See docs/testing.md of etcd-gateway-codegen for what it does and does not do.',
+      ),
+      statements: [`return createFakeEtcdAs('${newest}', options);`],
+    },
   ];
 }

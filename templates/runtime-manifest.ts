@@ -27,6 +27,7 @@ import type * as MirrorModule from './runtime/helpers/mirror/mirror.js';
 import type * as Namespace from './runtime/helpers/namespace/namespace.js';
 import type * as Snapshot from './runtime/helpers/snapshot/snapshot.js';
 import type * as StmModule from './runtime/helpers/stm/stm.js';
+import type * as FakeModule from './runtime/testing/fake.js';
 import type * as Types from './runtime/types.js';
 import type * as WatchModule from './runtime/watch/index.js';
 import type * as WatchTypes from './runtime/watch/types.js';
@@ -336,6 +337,11 @@ export const RUNTIME = {
       },
     ],
   }),
+  // The in-memory etcd of `createFakeEtcd` (emitted in the index by templates/client.ts, for clients with kv).
+  fakeEtcd: runtimeModule<
+    typeof FakeModule,
+    Named<{ FakeEtcd: FakeModule.FakeEtcd; FakeEtcdOptions: FakeModule.FakeEtcdOptions; FakeFailureSpec: FakeModule.FakeFailureSpec }>
+  >('testing/fake.ts', { index: [{ types: ['FakeEtcd', 'FakeEtcdOptions', 'FakeFailureSpec'], services: ['kv'] }] }),
   types: runtimeModule<
     typeof Types,
     Named<{

@@ -142,12 +142,14 @@ it('an etcd@<version> not under --spec-dir is downloaded and verified, as genera
   const before = process.env['ETCD_SPECS_BASE_URL'];
   process.env['ETCD_SPECS_BASE_URL'] = server.url;
   try {
-    const report = await compat({ old: 'etcd@3.5.33', new: 'etcd@3.6.14', specDir: empty, cacheDir: cache });
+    server.alias('3.6.13', '3.6.14');
+    const report = await compat({ old: 'etcd@3.5.33', new: 'etcd@3.6.13', specDir: empty, cacheDir: cache });
     expect(report.old.version).toBe('3.5.33');
     expect(report.changes).toHaveLength(10);
-    expect(server.requests).toContain('/v3.6.14/Documentation/dev-guide/apispec/swagger/rpc.swagger.json');
-    expect(await main(['compat', 'etcd@3.5.33', 'etcd@3.4.99', '--spec-dir', empty, '--no-download'])).toBe(2);
-    expect(stderr).toMatch(/^error: etcd@3\.5\.33: no specs for etcd 3\.5\.33/);
+    // 3.5.33 is shipped with the package; 3.6.13 is not.
+    expect(server.requests).toEqual(['rpc', 'v3lock', 'v3election'].map((n) => `/v3.6.13/Documentation/dev-guide/apispec/swagger/${n}.swagger.json`));
+    expect(await main(['compat', 'etcd@3.4.99', 'etcd@3.5.33', '--spec-dir', empty, '--no-download'])).toBe(2);
+    expect(stderr).toMatch(/^error: etcd@3\.4\.99: no specs for etcd 3\.4\.99/);
   } finally {
     if (before === undefined) delete process.env['ETCD_SPECS_BASE_URL'];
     else process.env['ETCD_SPECS_BASE_URL'] = before;

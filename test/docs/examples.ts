@@ -49,7 +49,8 @@ export function examplesIn(file: string): Example[] {
 export const allExamples = (): Example[] => docFiles().flatMap(examplesIn);
 
 /**
- * The examples import what a reader has: `./generated/index.js` from the repository root, `./etcd/index.js` in a
+ * The examples import what a reader has: `./generated/index.js` from the repository root, `./etcd/index.js` (or
+ * `../src/etcd/index.js` from a test directory) in a
  * project that generated its client into src/etcd (the default options, so the committed generated/), and the
  * package by name (its sources here).
  */
@@ -58,6 +59,7 @@ function rewriteImports(code: string, root: string): string {
   return code
     .replace(/(['"])\.\/generated\//g, `$1${to('generated')}/`)
     .replace(/(['"])\.\/etcd\//g, `$1${to('generated')}/`)
+    .replace(/(['"])\.\.\/src\/etcd\//g, `$1${to('generated')}/`)
     .replace(/(['"])etcd-gateway-codegen\1/g, `$1${to('generator/index.js')}$1`);
 }
 

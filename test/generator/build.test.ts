@@ -3,12 +3,13 @@
  * the build leaves dist/generator/bin.js executable and `npx etcd-gateway-codegen --version` works there.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageVersion } from '../../generator/package-info.js';
+import { MANIFEST } from '../../spec/manifest.js';
 import { repoRoot } from '../helpers/specs.js';
 
 const run = promisify(execFile);
@@ -19,7 +20,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'egc-build-'));
   copy = join(work, 'repo');
   await mkdir(copy);
-  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'spec', 'generator', 'templates']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'spec', 'generator', 'templates', 'etcd-specs']) {
     await cp(join(repoRoot, entry), join(copy, entry), { recursive: true });
   }
   await symlink(join(repoRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -40,4 +41,12 @@ describe('npm run build', () => {
     const { stdout } = await run('npx', ['--no', '--', 'etcd-gateway-codegen', '--version'], { cwd: copy });
     expect(stdout.trim()).toBe(packageVersion());
   }, 60_000);
+
+  it("ships etcd's spec files in dist/etcd-specs, and refuses to build with one whose SHA-256 is not the manifest's", async () => {
+    expect((await readdir(join(copy, 'dist/etcd-specs'))).sort()).toEqual(['LICENSE', 'NOTICE', 'SHA256SUMS', ...MANIFEST.map((v) => `v${v.version}`)]);
+    const file = join(copy, 'etcd-specs/v3.5.33/v3lock.swagger.json');
+    await appendFile(file, '\n');
+    const failed = await run('npm', ['run', 'build'], { cwd: copy }).then(() => undefined, (e: { stderr: string }) => e);
+    expect(failed?.stderr).toMatch(/v3\.5\.33\/v3lock\.swagger\.json: SHA-256 is [0-9a-f]{64}, but spec\/manifest\.ts says 704e8f13.*refusing to ship it/);
+  }, 180_000);
 });

@@ -3,7 +3,7 @@
  * verified, cached and refused when tampered with, against a loopback server standing in for GitHub.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -183,12 +183,22 @@ describe('generate --etcd without a local copy (the CLI)', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it('downloads into the cache and writes the same bytes as from a local copy', async () => {
-    expect(await main(['generate', '--etcd', '3.4.45', '--out', join(work, 'out')])).toBe(0);
-    expect(server.requests).toContain('/v3.4.45/Documentation/dev-guide/apispec/swagger/rpc.swagger.json');
-    const local = await generate({ etcd: ['3.4.45'], specDir: specsDir, out: join(work, 'out'), write: false, force: true });
+  it('a version the package does not ship: downloads into the cache and writes the same bytes as from a local copy', async () => {
+    server.alias('3.4.44', '3.4.45');
+    expect(await main(['generate', '--etcd', '3.4.44', '--out', join(work, 'out')])).toBe(0);
+    expect(server.requests).toContain('/v3.4.44/Documentation/dev-guide/apispec/swagger/rpc.swagger.json');
+    const localDir = join(work, 'specs');
+    await mkdir(localDir);
+    await symlink(specDirOf('3.4.45'), join(localDir, 'v3.4.44'));
+    const local = await generate({ etcd: ['3.4.44'], specDir: localDir, out: join(work, 'out'), write: false, force: true });
     const downloaded = await readTree(join(work, 'out'));
     expect(Object.fromEntries(downloaded)).toEqual(Object.fromEntries(local.files.map((f) => [f.path, f.text])));
+  }, 60_000);
+
+  it('a version the package ships: read from its copy, nothing downloaded', async () => {
+    server.requests.length = 0;
+    expect(await main(['generate', '--etcd', '3.4.45', '--out', join(work, 'out')])).toBe(0);
+    expect(server.requests).toEqual([]);
   }, 60_000);
 
   it('an unknown version: exit 0 and a note with the digests to pin; pinned in the config: silent; pinned wrong: exit 2', async () => {
@@ -249,14 +259,14 @@ describe('generate --etcd without a local copy (the CLI)', () => {
     expect(await main(['compat', 'etcd@3.6.14', 'etcd@3.9.5', '--config', config])).toBe(0);
   }, 60_000);
 
-  it('--no-download with no local copy: exit 2 and the ETCD_SPECS_DIR hint', async () => {
-    expect(await main(['generate', '--etcd', '3.4.45', '--out', join(work, 'out'), '--no-download'])).toBe(2);
-    expect(stderr).toMatch(/error: --etcd: no specs for etcd 3\.4\.45: ETCD_SPECS_DIR is not set\. Point ETCD_SPECS_DIR/);
+  it('--no-download with no local or shipped copy: exit 2 and the ETCD_SPECS_DIR hint', async () => {
+    expect(await main(['generate', '--etcd', '3.4.44', '--out', join(work, 'out'), '--no-download'])).toBe(2);
+    expect(stderr).toMatch(/error: --etcd: no specs for etcd 3\.4\.44: ETCD_SPECS_DIR is not set\. Point ETCD_SPECS_DIR/);
   });
 
-  it('offline: exit 2 and the ETCD_SPECS_DIR hint', async () => {
+  it('offline, a version the package does not ship: exit 2 and the ETCD_SPECS_DIR hint', async () => {
     process.env['ETCD_SPECS_BASE_URL'] = await deadUrl();
-    expect(await main(['generate', '--etcd', '3.4.45', '--out', join(work, 'out')])).toBe(2);
-    expect(stderr).toContain('To work offline, point ETCD_SPECS_DIR (or --spec-dir) at a directory holding v3.4.45/');
+    expect(await main(['generate', '--etcd', '3.4.44', '--out', join(work, 'out')])).toBe(2);
+    expect(stderr).toContain('To work offline, point ETCD_SPECS_DIR (or --spec-dir) at a directory holding v3.4.44/');
   });
 });

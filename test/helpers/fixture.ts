@@ -2,6 +2,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import { loadClient, type GeneratedModule } from './client.js';
 import { startCluster, startEtcd, type EtcdCluster, type EtcdServer, type StartEtcdOptions } from './etcd.js';
+import { fakeRow, fakeServer, onFake, routeFetch } from './fake.js';
+import { currentServer } from './servers.js';
 
 export type Client = ReturnType<GeneratedModule['createClient']>;
 
@@ -25,12 +27,22 @@ export function useEtcd(options: StartEtcdOptions = {}): EtcdFixture {
       return c;
     },
   } as EtcdFixture;
+  let unrouteFetch = (): void => {};
   beforeAll(async () => {
-    [fixture.etcd, fixture.gen] = await Promise.all([startEtcd(options), loadClient()]);
+    if (fakeRow()) {
+      // The fake row: an in-memory etcd answering as this row's server (test/helpers/fake.ts).
+      const gen = await loadClient();
+      // Its clock follows the wall clock, as a server's does: the suites wait for TTLs in real time.
+      const fake = gen.createFakeEtcd({ version: currentServer().version, clock: 'real' });
+      [fixture.etcd, fixture.gen, unrouteFetch] = [fakeServer(fake), onFake(gen, fake), routeFetch(fake)];
+    } else {
+      [fixture.etcd, fixture.gen] = await Promise.all([startEtcd(options), loadClient()]);
+    }
     fixture.client = fixture.gen.createClient({ endpoints: fixture.etcd.url });
   });
   afterAll(async () => {
     for (const c of [fixture.client, ...extra]) c?.close();
+    unrouteFetch();
     await fixture.etcd?.stop();
   });
   return fixture;

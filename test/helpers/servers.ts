@@ -151,5 +151,5 @@ export function installHint(server: ServerFacts): string {
 
 /** ` [etcd <version>]`, appended to the name of every describe block that talks to a server. */
 export function serverTag(server: ServerFacts = currentServer()): string {
-  return ` [etcd ${server.version}]`;
+  return process.env['ETCD_FAKE'] === '1' ? ` [fake ${server.version}]` : ` [etcd ${server.version}]`;
 }

@@ -64,7 +64,7 @@ async function tree(dir: string): Promise<Record<string, string>> {
 async function packCopy(): Promise<{ file: string; files: string[] }> {
   const copy = join(work, 'package-src');
   await mkdir(copy);
-  for (const entry of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'spec', 'generator', 'templates']) {
+  for (const entry of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'spec', 'generator', 'templates', 'etcd-specs']) {
     if (existsSync(join(repoRoot, entry))) await cp(join(repoRoot, entry), join(copy, entry), { recursive: true });
   }
   await symlink(join(repoRoot, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -152,9 +152,11 @@ afterAll(async () => {
 });
 
 describe('the packed tarball', () => {
-  it('holds the built CLI and API, the runtime sources and the fingerprint; no tests, no TS sources, no spec files', () => {
+  it("holds the built CLI and API, the runtime sources, the fingerprint and etcd's shipped specs; no tests, no TS sources", () => {
     expect(packed).toEqual(expect.arrayContaining(['package.json', 'dist/generator/bin.js', 'dist/generator/index.js', 'dist/generator/index.d.ts', 'dist/fingerprint.txt', 'dist/templates/runtime/core/transport.ts']));
-    expect(packed.filter((p) => /\.swagger\.json$|(^|\/)test\/|\.test\.|^(spec|generator|templates|scripts)\//.test(p))).toEqual([]);
+    expect(packed.filter((p) => /(^|\/)test\/|\.test\.|^(spec|generator|templates|scripts|etcd-specs)\//.test(p))).toEqual([]);
+    expect(packed.filter((p) => p.endsWith('.swagger.json')).every((p) => p.startsWith('dist/etcd-specs/v'))).toBe(true);
+    expect(packed).toEqual(expect.arrayContaining(['dist/etcd-specs/NOTICE', 'dist/etcd-specs/LICENSE', 'dist/etcd-specs/v3.6.14/rpc.swagger.json']));
     expect(packed.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts')).every((p) => p.startsWith('dist/templates/runtime/'))).toBe(true);
   });
 
@@ -186,14 +188,14 @@ describe('a consumer project', () => {
     expect(help.stdout).toContain('Examples:');
   }, 30_000);
 
-  it('generates from etcd-gateway-codegen.config.json, downloading the specs once into the cache', async () => {
+  it("generates from etcd-gateway-codegen.config.json, from the etcd specs the package ships (nothing downloaded)", async () => {
     await writeFile(join(consumer, 'etcd-gateway-codegen.config.json'), JSON.stringify(QUICK_START_CONFIG, null, 2));
     const run = await codegen(['generate']);
     expect(ownStderr(run)).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^wrote \d+ files to .*src\/etcd\n$/);
-    expect(server.requests.filter((p) => p.startsWith('/v3.6.14/'))).toHaveLength(3);
-    expect(existsSync(join(work, 'cache/specs/v3.6.14/rpc.swagger.json'))).toBe(true);
+    expect(server.requests.filter((p) => p.startsWith('/v3.6.14/'))).toHaveLength(0);
+    expect(existsSync(join(consumer, 'node_modules/etcd-gateway-codegen/dist/etcd-specs/v3.6.14/rpc.swagger.json'))).toBe(true);
   }, 60_000);
 
   it('generates from flags (no config), with --int64 string, --services and --name', async () => {
@@ -245,7 +247,7 @@ describe('a consumer project', () => {
     const noOp = await sh(process.execPath, ['--import', hooks, bin, 'generate'], { cwd: consumer, env: consumerEnv({ EGC_LOAD_LOG: log }) });
     expect(noOp.stdout).toMatch(/up to date; nothing to do/);
     expect(await readFile(log, 'utf8')).toContain('node_modules/etcd-gateway-codegen/dist/generator/generate.js');
-    expect(await readFile(log, 'utf8')).not.toMatch(/node_modules\/(ts-morph|prettier|@apidevtools|commander)\//); // the fast path: specs from the download cache
+    expect(await readFile(log, 'utf8')).not.toMatch(/node_modules\/(ts-morph|prettier|@apidevtools|commander)\//); // the fast path: specs from the shipped copies
     expect(await tree(join(consumer, 'src/etcd'))).toEqual(once);
   }, 90_000);
 

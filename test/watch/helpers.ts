@@ -3,6 +3,7 @@
 // reconnected, and etcd's own metrics to see what the server holds.
 import WebSocket from 'ws';
 import type { ClientOptions } from '../../generated/index.js';
+import { currentFakeWebSocket } from '../helpers/fake.js';
 
 export { eventually, sleep, within } from '../helpers/wait.js';
 
@@ -18,7 +19,9 @@ export interface CountingWebSocket {
 
 export function countingWebSocket(): CountingWebSocket {
   const counter = { sockets: 0, frames: [] as string[] };
-  class Counting extends WebSocket {
+  // On the fake row (test/helpers/fake.ts) the sockets reach the fake instead of a server.
+  const Base = (currentFakeWebSocket() ?? WebSocket) as typeof WebSocket;
+  class Counting extends Base {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       counter.sockets += 1;

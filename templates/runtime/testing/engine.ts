@@ -1,0 +1,117 @@
+// The fake's HttpEngine: a request is routed in memory (no socket) after the prefix the fake's version serves;
+// an answer is JSON with the status and body shape that version's gateway gives, or a stream of messages.
+import type { HttpEngine, HttpRequest, HttpResponse } from '../types.js';
+import { errorBody, FakeFailure, httpStatusOf } from './failure.js';
+import { operationKey, STREAMS, unaryRoute, type Server } from './routes.js';
+import { createStream } from './stream.js';
+
+export interface EngineControl {
+  readonly server: Server;
+  readonly gateway: 'v1' | 'v2';
+  readonly prefixes: readonly string[];
+  /** Resolves when the fake is not paused. */
+  gate(): Promise<void>;
+  /** The failure queued for this operation by `failNext`, taken. */
+  takeFailure(operation: string): FakeFailure | undefined;
+  /** Throws once the fake is closed. */
+  checkOpen(): void;
+  /** Streams still open, ended by close(). */
+  readonly streams: Set<{ end(): void }>;
+}
+
+function answer(status: number, body: string, contentType = 'application/json'): HttpResponse {
+  const bytes = new TextEncoder().encode(body);
+  return {
+    status,
+    header: (name) => (name.toLowerCase() === 'content-type' ? contentType : null),
+    text: async () => body,
+    chunks: () => ({
+      async *[Symbol.asyncIterator]() {
+        yield bytes;
+      },
+    }),
+  };
+}
+
+function failed(failure: FakeFailure, gateway: 'v1' | 'v2'): HttpResponse {
+  return answer(httpStatusOf(failure.code, gateway), errorBody(failure, gateway));
+}
+
+function notFound(gateway: 'v1' | 'v2'): HttpResponse {
+  return gateway === 'v1' ? answer(404, 'Not Found\n', 'text/plain') : failed(new FakeFailure(5, 'Not Found'), gateway);
+}
+
+export function createFakeEngine(control: EngineControl): HttpEngine {
+  return {
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      control.checkOpen();
+      await control.gate();
+      if (request.signal.aborted) throw request.signal.reason;
+      const { gateway, server } = control;
+      const path = pathOf(request.url);
+      if (request.method === 'GET') {
+        if (path === '/version')
+          return answer(200, JSON.stringify({ etcdserver: server.version, etcdcluster: server.clusterVersion }));
+        if (path === '/health') return answer(200, JSON.stringify({ health: 'true' }));
+        if (path === '/metrics') {
+          const { watchers, watchStreams } = server.gauges;
+          return answer(
+            200,
+            `etcd_debugging_mvcc_watcher_total ${watchers}\netcd_debugging_mvcc_watch_stream_total ${watchStreams}\n`,
+            'text/plain',
+          );
+        }
+      }
+      const prefix = control.prefixes.find((p) => path.startsWith(`${p}/`));
+      if (prefix === undefined) return notFound(gateway);
+      const route = path.slice(prefix.length);
+      const unary = unaryRoute(route);
+      const streamed = STREAMS[route];
+      if (!unary && !streamed) return notFound(gateway);
+      if (request.method !== 'POST') {
+        return gateway === 'v1'
+          ? answer(405, 'Method Not Allowed\n', 'text/plain')
+          : failed(new FakeFailure(12, 'Method Not Allowed'), gateway);
+      }
+      const token = request.headers['Authorization'] ?? request.headers['authorization'];
+      const call = { server, body: request.body ?? '', token, signal: request.signal };
+      try {
+        const failure = control.takeFailure(operationKey(route));
+        if (failure) throw failure;
+        if (streamed) {
+          const stream = createStream(request.signal, control.gate);
+          control.streams.add(stream);
+          stream.onClose(() => control.streams.delete(stream));
+          streamed(call, stream);
+          return {
+            status: 200,
+            header: (n) => (n.toLowerCase() === 'content-type' ? 'application/json' : null),
+            text: () => collect(stream.chunks()),
+            chunks: () => stream.chunks(),
+          };
+        }
+        const result = await unary!(call);
+        await control.gate();
+        return answer(200, JSON.stringify(result));
+      } catch (e) {
+        if (e instanceof FakeFailure) return failed(e, gateway);
+        throw e;
+      }
+    },
+  };
+}
+
+/** `http://host:port/v3/kv/put?x` → `/v3/kv/put`, without a URL object per call. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.indexOf('?', start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+  return text;
+}

@@ -1,0 +1,167 @@
+// The fake's routes: each gateway path (after the prefix) and what answers it, as the server of the fake's version
+// would: which calls need a token, which stream, which wait (locks, campaigns).
+import { GrpcCode } from '../codes.js';
+import type { Auth } from './auth.js';
+import { FakeFailure } from './failure.js';
+import * as kv from './kv.js';
+import type { Leases } from './lease.js';
+import * as locks from './locks.js';
+import type { Store } from './store.js';
+import type { FakeStream } from './stream.js';
+import { createWatchSession, type WatchContext } from './watch.js';
+import { jsonObjects, parse, type Json } from './wire.js';
+
+/** What a route handler gets: the server's parts, the caller's user (undefined: auth off) and its abort signal. */
+export interface Server {
+  readonly store: Store;
+  readonly leases: Leases;
+  readonly auth: Auth;
+  readonly version: string;
+  readonly clusterVersion: string;
+  /** Whether maintenance/status answers without a token (3.4 does; 3.5 does not). */
+  readonly statusWithoutToken: boolean;
+  header(): Json;
+  /** etcd's watch gauges, for /metrics: watchers and watch streams open now. */
+  readonly gauges: { watchers: number; watchStreams: number };
+  onProgressTick(tick: () => void): () => void;
+}
+
+export interface Call {
+  readonly server: Server;
+  readonly body: string;
+  readonly token: string | undefined;
+  readonly signal: AbortSignal;
+}
+
+type Unary = (call: Call) => Json | Promise<Json>;
+type Streamed = (call: Call, stream: FakeStream) => void;
+
+/** A KV context for the caller: its permissions checked by the auth store. */
+export function context(call: Call, user: string | undefined): WatchContext {
+  const { server } = call;
+  return {
+    store: server.store,
+    header: () => server.header(),
+    attach: (lease, key) => server.leases.attach(lease, key),
+    allow: (mode, key, end) => server.auth.allow(user, mode, key, end),
+    refusal: (key, end) => {
+      try {
+        server.auth.allow(server.auth.user(call.token), 'read', key, end);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+    onProgressTick: (tick) => server.onProgressTick(tick),
+    gauges: server.gauges,
+  };
+}
+
+/** A handler that needs a user when auth is on (KV, locks, elections). */
+const authed =
+  (handle: (ctx: WatchContext, request: Json, call: Call) => Json | Promise<Json>): Unary =>
+  (call) => {
+    const user = call.server.auth.user(call.token);
+    return handle(context(call, user), parse(call.body), call);
+  };
+
+const open =
+  (handle: (server: Server, request: Json) => Json): Unary =>
+  (call) => ({ header: call.server.header(), ...handle(call.server, parse(call.body)) });
+
+// The tables are built on first use: nothing runs at import, so a bundle that never creates a fake drops them.
+const leaseRoutes = () => ({
+  revoke: open((s, r) => s.leases.revoke(r)),
+  timeToLive: open((s, r) => s.leases.timeToLive(r)),
+  leases: open((s) => s.leases.list()),
+});
+
+let unary: Readonly<Record<string, Unary>> | undefined;
+
+/** The unary handler of a route, if the fake serves it. */
+export function unaryRoute(route: string): Unary | undefined {
+  unary ??= unaryRoutes(leaseRoutes());
+  return unary[route] ?? authRoute(route);
+}
+
+const unaryRoutes = (leases: ReturnType<typeof leaseRoutes>): Readonly<Record<string, Unary>> => ({
+  '/kv/range': authed((ctx, r) => kv.range(ctx, r)),
+  '/kv/put': authed((ctx, r) => kv.put(ctx, r)),
+  '/kv/deleterange': authed((ctx, r) => kv.deleteRange(ctx, r)),
+  '/kv/txn': authed((ctx, r) => kv.txn(ctx, r)),
+  '/kv/compaction': authed(
+    (ctx, r, call) => (call.server.auth.requireRoot(call.server.auth.user(call.token)), kv.compaction(ctx, r)),
+  ),
+  '/lease/grant': open((s, r) => s.leases.grant(r)),
+  '/lease/revoke': leases.revoke,
+  '/kv/lease/revoke': leases.revoke,
+  '/lease/timetolive': leases.timeToLive,
+  '/kv/lease/timetolive': leases.timeToLive,
+  '/lease/leases': leases.leases,
+  '/kv/lease/leases': leases.leases,
+  '/lock/lock': authed((ctx, r, call) => locks.lock(ctx, r, call.signal)),
+  '/lock/unlock': authed((ctx, r) => locks.unlock(ctx, r)),
+  '/election/campaign': authed((ctx, r, call) => locks.campaign(ctx, r, call.signal)),
+  '/election/proclaim': authed((ctx, r) => locks.proclaim(ctx, r)),
+  '/election/leader': authed((ctx, r) => locks.leader(ctx, r)),
+  '/election/resign': authed((ctx, r) => locks.resign(ctx, r)),
+  '/maintenance/status': (call) => {
+    if (!call.server.statusWithoutToken) call.server.auth.user(call.token);
+    const { server } = call;
+    return {
+      header: server.header(),
+      version: server.version,
+      dbSize: '24576',
+      leader: MEMBER_ID,
+      raftIndex: String(server.store.revision),
+      raftTerm: '2',
+      raftAppliedIndex: String(server.store.revision),
+      dbSizeInUse: '24576',
+    };
+  },
+  '/cluster/member/remove': () => {
+    throw new FakeFailure(GrpcCode.NotFound, 'etcdserver: member not found');
+  },
+  '/cluster/member/list': (call) => ({
+    header: call.server.header(),
+    members: [{ ID: MEMBER_ID, name: 'fake', peerURLs: ['http://fake-etcd.invalid:2380'], clientURLs: [] }],
+  }),
+});
+
+export const MEMBER_ID = '10276657743932975437';
+export const CLUSTER_ID = '14841639068965178418';
+
+/** The auth admin routes: authenticate needs no token; the rest need root once auth is on. */
+function authRoute(route: string): Unary | undefined {
+  if (!route.startsWith('/auth/')) return undefined;
+  return (call) => {
+    const { auth } = call.server;
+    if (route !== '/auth/authenticate' && route !== '/auth/status') auth.requireRoot(auth.user(call.token));
+    return { header: call.server.header(), ...auth.handle(route, parse(call.body)) };
+  };
+}
+
+export const STREAMS: Readonly<Record<string, Streamed>> = {
+  '/watch': (call, stream) => {
+    const session = createWatchSession(context(call, undefined), stream);
+    for (const request of jsonObjects(call.body)) session(request);
+  },
+  '/lease/keepalive': (call, stream) => {
+    for (const request of jsonObjects(call.body))
+      stream.push({ header: call.server.header(), ...call.server.leases.keepAlive(request) });
+    stream.end();
+  },
+  '/election/observe': (call, stream) => {
+    const user = call.server.auth.user(call.token);
+    locks.observe(context(call, user), parse(call.body), stream);
+  },
+};
+
+/** `failNext('kv.put')`, `failNext('/kv/put')`, `failNext('KV.Put')`: one key for a route and an operation name. */
+export function operationKey(name: string): string {
+  const key = name
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
+    .replace(/^kvlease/, 'lease');
+  return key === 'watch' ? 'watchwatch' : key;
+}
