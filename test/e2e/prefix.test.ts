@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadClient } from '../helpers/client.js';
 import { describeEtcd, startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { currentServer } from '../helpers/servers.js';
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
@@ -47,7 +48,7 @@ describeEtcd('prefix selection against etcd 3.4', () => {
     await client.kv.put({ key, value: 'v' });
     const { value } = await first;
     expect(text(value?.kv?.key)).toBe(key);
-    expect(opened).toBe(sockets);
+    expect(opened).toBe(currentServer().websocketCloseEndsStream ? sockets : 0); // POST where a socket would leak
     stop.abort();
     client.close();
   }, 60_000);

@@ -6,7 +6,7 @@ import { describeEtcd } from '../helpers/etcd.js';
 import { useCluster } from '../helpers/fixture.js';
 import { text, waitFor } from './helpers.js';
 
-describeEtcd('client.mirror on a three-member etcd 3.4.23 cluster', () => {
+describeEtcd('client.mirror on a three-member cluster', () => {
   const fx = useCluster();
   const client = fx.client;
 

@@ -13,7 +13,7 @@ const ACCOUNTS = 5;
 const CLIENTS = 4;
 const TRANSFERS_EACH = 25;
 
-describeEtcd('client.stm on etcd 3.4.23', () => {
+describeEtcd('client.stm', () => {
   const fx = useEtcd();
 
   it.each(GUARDED)('keeps a bank total while %s transfers race between clients', async (isolation) => {

@@ -4,7 +4,7 @@ import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { text } from './helpers.js';
 
-describeEtcd('everyday verbs on etcd 3.4.23', () => {
+describeEtcd('everyday verbs', () => {
   const fx = useEtcd();
 
   it('get, getText, getPrefix, put, delete and deletePrefix', async () => {

@@ -1,7 +1,7 @@
 // The etcd test harness itself, against real etcd servers.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeEtcd, etcdctl, spawnEtcdctl, startCluster, startEtcd, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
+import { STOP_GRACE_MS, describeEtcd, etcdctl, spawnEtcdctl, startCluster, startEtcd, type EtcdCluster, type EtcdServer } from '../helpers/etcd.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
@@ -142,7 +142,8 @@ describeEtcd('kill, restart, stop', () => {
       await server.kill('SIGSTOP');
       const started = Date.now();
       await server.stop();
-      expect(Date.now() - started).toBeLessThan(4_000);
+      // SIGCONT with the SIGTERM: it shuts down as a running member does (3.5 takes ~4 s), never past the SIGKILL.
+      expect(Date.now() - started).toBeLessThan(STOP_GRACE_MS + 1_000);
       expect(server.running).toBe(false);
     } finally {
       await server.stop();

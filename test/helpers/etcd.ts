@@ -86,7 +86,7 @@ export interface EtcdCluster {
 const binaries = (): { etcd: string; etcdctl: string } => serverBinaries(currentServer());
 
 const DEFAULT_START_TIMEOUT_MS = 20_000;
-const STOP_GRACE_MS = 5_000;
+export const STOP_GRACE_MS = 5_000;
 const RING_LINES = 200;
 const ERROR_TAIL_LINES = 40;
 const PORT_RETRIES = 3;

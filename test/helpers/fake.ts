@@ -2,7 +2,8 @@
  * The fake row of the matrix (vitest project `fake-<version>`, ETCD_FAKE=1 in its workers): `useEtcd` hands out
  * clients on an in-memory `createFakeEtcd` answering as the row's server instead of starting that server, so the
  * client-only suites run unchanged against the fake (issue 18's proof by difference). What a test does to the
- * process (kill, restart, etcdctl) has no fake counterpart and fails, which is counted as a difference.
+ * process (kill, restart, SIGSTOP, etcdctl, a child process on its URL) has no fake counterpart: those tests are
+ * marked `it.skipIf(processOnly)` and skipped there, and vitest lists them as skipped.
  */
 import type { GeneratedModule } from './client.js';
 import type { EtcdServer } from './etcd.js';
@@ -11,6 +12,9 @@ import { currentServer } from './servers.js';
 export function fakeRow(env: NodeJS.ProcessEnv = process.env): boolean {
   return env['ETCD_FAKE'] === '1';
 }
+
+/** True on the fake row: for `it.skipIf(processOnly)` on a test that acts on the server's process. */
+export const processOnly = fakeRow();
 
 type Fake = ReturnType<GeneratedModule['createFakeEtcd']>;
 

@@ -52,6 +52,15 @@ export interface ServerFacts {
   readonly websocketCloseEndsStream: boolean;
   /** Whether a member stopped with SIGTERM ends a watch stream with an error chunk (else it just closes it). */
   readonly gracefulStopErrorChunk: boolean;
+  /** Whether the gateway serves `/v3/maintenance/hashkv` (HashKV at its own route; 3.4 answers 404). */
+  readonly hashKvRoute: boolean;
+  /**
+   * What `compat --server` finds for a client of etcd 3.6.14 on this server (measured): the shipped specs it
+   * compares with, the operations it cannot serve as that client calls them, and the request fields it ignores.
+   */
+  readonly compat36: { readonly specs: string; readonly cannotServe: readonly string[]; readonly ignoredFields: readonly string[] };
+  /** The HTTP status of a deadline inside the gateway (a write without quorum): v1 sends it as UNKNOWN, 500. */
+  readonly contextDeadlineStatus: number;
   /** What Node's TLS error says when the server refuses a client without a certificate (TLS 1.3 alert text). */
   readonly missingClientCertAlert: RegExp;
   /** Known server bugs the robustness checker may meet on this version (etcd-io/etcd issue numbers). */
@@ -87,6 +96,9 @@ const ETCD_35: Omit<ServerFacts, 'version' | 'knownBugs'> = {
   statusWithoutToken: false,
   websocketCloseEndsStream: false,
   gracefulStopErrorChunk: false,
+  hashKvRoute: true,
+  contextDeadlineStatus: 504,
+  compat36: { specs: '3.5.33', cannotServe: [], ignoredFields: [] },
   missingClientCertAlert: /certificate required/,
 };
 
@@ -104,6 +116,17 @@ export const SERVERS: readonly ServerFacts[] = [
     statusWithoutToken: true,
     websocketCloseEndsStream: true,
     gracefulStopErrorChunk: true,
+    hashKvRoute: false,
+    contextDeadlineStatus: 500,
+    compat36: {
+      specs: '3.4.45',
+      cannotServe: ['POST /auth/status', 'POST /maintenance/downgrade', 'POST /maintenance/hash', 'POST /maintenance/hashkv'],
+      ignoredFields: [
+        'etcdserverpbAuthUserAddRequest.hashedPassword',
+        'etcdserverpbAuthUserChangePasswordRequest.hashedPassword',
+        'etcdserverpbMemberListRequest.linearizable',
+      ],
+    },
     missingClientCertAlert: /bad certificate/,
     // stale reads after a pause, requested-progress ordering, future-revision watches across members, watch losses
     // around compaction: all fixed after 3.4.23.

@@ -13,7 +13,7 @@ interface Exchange {
   status: number;
 }
 
-describeEtcd('auth tokens expiring after 2 s (etcd 3.4.23)', () => {
+describeEtcd('auth tokens expiring after 2 s', () => {
   const fx = useEtcd({ authTokenTtl: 2 });
   const log: Exchange[] = [];
   let client: Client;

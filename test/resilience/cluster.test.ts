@@ -6,7 +6,7 @@ import { useCluster } from '../helpers/fixture.js';
 import { sleep, until, waitFor } from '../helpers/wait.js';
 
 
-describeEtcd('a three-member etcd 3.4.23 cluster', () => {
+describeEtcd('a three-member etcd cluster', () => {
   const fx = useCluster();
   let killed: EtcdServer;
   const client = fx.client;

@@ -6,7 +6,7 @@ import { useEtcd, type Client } from '../helpers/fixture.js';
 import { sleep, until as waitFor, waitFor as poll } from '../helpers/wait.js';
 
 
-describeEtcd('leaderElection on etcd 3.4.23', () => {
+describeEtcd('leaderElection', () => {
   const fx = useEtcd();
   const keysUnder = async (c: Client, prefix: string): Promise<bigint> =>
     (await c.kv.range({ key: prefix, rangeEnd: fx.gen.prefixRangeEnd(prefix), countOnly: true })).count;

@@ -81,7 +81,7 @@ describe('snapshot checksum (fake chunk streams)', () => {
   });
 });
 
-describeEtcd('saveSnapshot of a ~100 MB database on etcd 3.4.23', () => {
+describeEtcd('saveSnapshot of a ~100 MB database', () => {
   const fx = useEtcd();
 
   it('writes it with memory far below its size, and etcd’s checksum verified', async () => {

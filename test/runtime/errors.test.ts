@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  etcdErrorFor,
   EtcdConnectionError,
   EtcdDecodeError,
   EtcdError,
@@ -270,9 +271,21 @@ describe('error classes', () => {
     const d = new EtcdDecodeError('kvs[0].key', 'expected a base64 string, got number');
     expect(d.name).toBe('EtcdDecodeError');
     expect(d.message).toBe('malformed etcd response at kvs[0].key: expected a base64 string, got number');
-    const u = new EtcdUnsupportedError('maintenance.downgrade', '3.4.23', '3.5+');
+    const u = new EtcdUnsupportedError('maintenance.downgrade', '3.4.22', '3.5+');
     expect(u.name).toBe('EtcdUnsupportedError');
-    expect(u.message).toBe('maintenance.downgrade needs etcd 3.5+, but the server runs etcd 3.4.23');
-    expect(u).toMatchObject({ operation: 'maintenance.downgrade', serverVersion: '3.4.23', supportedVersions: '3.5+' });
+    expect(u.message).toBe('maintenance.downgrade needs etcd 3.5+, but the server runs etcd 3.4.22');
+    expect(u).toMatchObject({ operation: 'maintenance.downgrade', serverVersion: '3.4.22', supportedVersions: '3.5+' });
+  });
+});
+
+describe('one code on every server', () => {
+  it.each([
+    ['context deadline exceeded', GrpcCode.Unknown, 'DEADLINE_EXCEEDED'], // 3.4's gateway (v1): HTTP 500, code 2
+    ['rpc error: code = DeadlineExceeded desc = context deadline exceeded', GrpcCode.Unknown, 'DEADLINE_EXCEEDED'],
+    ['context deadline exceeded', GrpcCode.DeadlineExceeded, 'DEADLINE_EXCEEDED'], // 3.5 on: HTTP 504, code 4
+    ['etcdserver: context deadline exceeded in a sentence', GrpcCode.Unknown, 'UNKNOWN'],
+    ['something else', GrpcCode.Unknown, 'UNKNOWN'],
+  ])('%s with code %i is %s', (message, code, codeName) => {
+    expect(etcdErrorFor(message, { code })).toMatchObject({ codeName, message });
   });
 });

@@ -22,7 +22,7 @@ export interface FakeGateway {
 }
 
 export interface FakeGatewayOptions {
-  /** etcdserver version GET /version reports; null makes /version fail with 500. Default 3.4.23. */
+  /** etcdserver version GET /version reports; null makes /version fail with 500. Default 3.4.22. */
   version?: string | null;
   /** Prefixes served (others are a text/plain 404 like Go's mux). Default from the version. */
   prefixes?: readonly string[];
@@ -32,8 +32,8 @@ export async function startFakeGateway(
   routes: Record<string, Route>,
   options: FakeGatewayOptions = {},
 ): Promise<FakeGateway> {
-  const version = options.version === undefined ? '3.4.23' : options.version;
-  const prefixes = options.prefixes ?? defaultPrefixes(version ?? '3.4.23');
+  const version = options.version === undefined ? '3.4.22' : options.version;
+  const prefixes = options.prefixes ?? defaultPrefixes(version ?? '3.4.22');
   const seen: SeenRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];

@@ -5,6 +5,7 @@ import { createTransport, type OperationDescriptor, type Transport } from '../..
 import { EtcdConnectionError } from '../../templates/runtime/errors.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { closedEndpoint } from './fake-gateway.js';
+import { serverTag } from '../helpers/servers.js';
 
 const PUT: OperationDescriptor = { name: 'kv.put', route: '/kv/put', safety: 'write' };
 const RANGE: OperationDescriptor = { name: 'kv.range', route: '/kv/range', safety: 'read' };
@@ -26,7 +27,7 @@ function track(t: Transport): Transport {
   return t;
 }
 
-describe('createTransport(options, layers)', () => {
+describe(`createTransport(options, layers)${serverTag()}`, () => {
   it('alone: one attempt per call; a refused endpoint fails the call and moves the next call on', async () => {
     const t = track(createTransport({ endpoints: [await closedEndpoint(), etcd.url] }));
     await expect(t.unary(PUT, { key, value: btoa('v') })).rejects.toBeInstanceOf(EtcdConnectionError);

@@ -13,7 +13,7 @@ const FLOOD = 300 * MiB;
 
 let sent: Promise<number> = Promise.resolve(0);
 const server = createServer((req, res) => {
-  if (req.url === '/version') return void res.end('{"etcdserver":"3.4.23","etcdcluster":"3.4.0"}');
+  if (req.url === '/version') return void res.end('{"etcdserver":"3.4.22","etcdcluster":"3.4.0"}');
   req.resume();
   if (req.url === '/v3/kv/compact') return void res.end('{}');
   const head = req.url === '/v3/watch' ? '{"result":{"created":true}}\n{"result":{"events":[' : '{"kvs":[{"value":"';

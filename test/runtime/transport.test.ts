@@ -49,7 +49,7 @@ describe('prefixForVersion', () => {
   it.each([
     ['3.6.14', '/v3'],
     ['3.5.0', '/v3'],
-    ['3.4.23', '/v3'],
+    ['3.4.22', '/v3'],
     ['3.3.27', '/v3beta'],
     ['3.3.12', '/v3beta'],
     ['3.2.32', '/v3alpha'],
@@ -229,7 +229,7 @@ describe('prefixes', () => {
       endpoints: g.url,
       retry: { deadlineMs: 100 },
       fetch: async (input, init) => {
-        if (String(input).endsWith('/version') && !fail) return new Response('{"etcdserver":"3.4.23"}');
+        if (String(input).endsWith('/version') && !fail) return new Response('{"etcdserver":"3.4.22"}');
         return fetch(input, init);
       },
     });
@@ -250,7 +250,7 @@ describe('prefixes', () => {
   });
 
   it('explains a 404 on a route the detected server does not have', async () => {
-    const g = await gateway({}, { version: '3.4.23' });
+    const g = await gateway({}, { version: '3.4.22' });
     const downgrade: OperationDescriptor = {
       name: 'maintenance.downgrade',
       route: '/maintenance/downgrade',
@@ -313,7 +313,7 @@ describe('failover', () => {
   });
 
   it('moves a read and an idempotent put past a member shutting down (408 CANCELLED), never a plain put', async () => {
-    // What a member answers while it stops on SIGTERM (measured on etcd 3.4.23, test/resilience/graceful-restart.test.ts).
+    // What a member answers while it stops on SIGTERM (measured on etcd 3.4.22, test/resilience/graceful-restart.test.ts).
     const closing: Route = (_, res) => sendGrpcError(res, 408, 1, 'grpc: the client connection is closing');
     const stopping = await gateway({ '/kv/range': closing, '/kv/put': closing });
     const healthy = await gateway({ '/kv/range': ok, '/kv/put': ok });

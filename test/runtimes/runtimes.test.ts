@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdAvailable, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { makePki, type Pki } from '../helpers/tls.js';
+import { serverTag } from '../helpers/servers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RUNTIMES = {
@@ -46,7 +47,7 @@ function smoke(runtime: keyof typeof RUNTIMES, env: Record<string, string>): Pro
 const ALL_STEPS = ['put', 'range', 'lease', 'watchEvents', 'typed error'];
 
 for (const runtime of ['bun', 'deno'] as const) {
-  describe.skipIf(!etcdAvailable() || !installed(RUNTIMES[runtime].bin))(`${runtime} runs the generated client`, () => {
+  describe.skipIf(!etcdAvailable() || !installed(RUNTIMES[runtime].bin))(`${runtime} runs the generated client${serverTag()}`, () => {
     let plain: EtcdServer;
     let secure: EtcdServer;
     let pki: Pki;

@@ -6,7 +6,7 @@ import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
 import { eventually, sleep, waitFor, within } from '../helpers/wait.js';
 
-describeEtcd('election status on etcd 3.4.23', () => {
+describeEtcd('election status', () => {
   const fx = useEtcd();
   const keysUnder = async (prefix: string): Promise<bigint> =>
     (await fx.client.kv.range({ key: prefix, rangeEnd: fx.gen.prefixRangeEnd(prefix), countOnly: true })).count;

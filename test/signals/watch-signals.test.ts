@@ -1,10 +1,11 @@
-// The signals around a watch, against a real etcd 3.4.23 over both ways a watch travels: `created` says when the
+// The signals around a watch, against each real server over both ways a watch travels: `created` says when the
 // server holds the watch (so "watch, then write" never misses the write), `requestProgress()` answers on the
 // watch's stream without losing or repeating an event, and `status` reports a member that is gone and back
 // while the iteration goes on.
 import { describe, expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useEtcd } from '../helpers/fixture.js';
+import { currentServer } from '../helpers/servers.js';
 import { eventually, text, within, WATCH_TRANSPORTS } from '../watch/helpers.js';
 
 const TRIES = 200;
@@ -126,8 +127,9 @@ describeEtcd('watch signals', () => {
       await client.kv.put({ key: `${prefix}c`, value: '3' });
       await within(consumed, 5_000, 'the watch');
       expect(seen).toEqual([`${prefix}a`, `${prefix}b`, `${prefix}c`]);
-      // A shared socket carries the requests; a POST is created again with the request in its body.
-      if (transport.name === 'websocket') expect(transport.opened(instruments)).toBe(opened);
+      // A shared socket carries the requests; a POST is created again with the request in its body (also for the
+      // 'websocket' row on a server whose websocket would leave streams behind: the client takes POST there).
+      if (transport.name === 'websocket' && currentServer().websocketCloseEndsStream) expect(transport.opened(instruments)).toBe(opened);
       else expect(transport.opened(instruments)).toBeGreaterThan(opened);
     });
 

@@ -69,7 +69,7 @@ describe('txn and compaction', () => {
 
 describe('errors as each version gives them', () => {
   it.each([
-    { version: '3.4.23', want: { status: 404, body: { error: 'etcdserver: requested lease not found', message: 'etcdserver: requested lease not found', code: 5 } } },
+    { version: '3.4.22', want: { status: 404, body: { error: 'etcdserver: requested lease not found', message: 'etcdserver: requested lease not found', code: 5 } } },
     { version: '3.5.30', want: { status: 404, body: { code: 5, message: 'etcdserver: requested lease not found', details: [] } } },
   ])('etcd $version: an unknown lease', async ({ version, want }) => {
     const { fake } = fakeClient(version);
@@ -78,7 +78,7 @@ describe('errors as each version gives them', () => {
   });
 
   it.each([
-    { version: '3.4.23', want: 412 },
+    { version: '3.4.22', want: 412 },
     { version: '3.5.30', want: 400 },
   ])('etcd $version: FAILED_PRECONDITION is HTTP $want', async ({ version, want }) => {
     const { fake } = fakeClient(version);

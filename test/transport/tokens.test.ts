@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('an expired token answered by closing the connection (loopback fake of upstream 3.4.23)', () => {
+describe('an expired token answered by closing the connection (loopback fake of an upstream 3.4 server)', () => {
   async function emptyReplyServer(): Promise<{ g: FakeGateway; expire: () => void; t: Transport }> {
     const state = { issued: 0, valid: '' };
     const authed: Route = (req, res) => {

@@ -99,7 +99,7 @@ describe('routes added beside old ones', () => {
   it('a route the other side binds to another RPC is left to operation-rebound (3.4.45 → 3.5.33 /maintenance/hash)', async () => {
     const changes = await changesBetween('3.4.45', '3.5.33');
     expect(changes.filter((c) => c.operation === 'POST /maintenance/hash').map((c) => c.id)).toEqual(['operation-rebound']);
-    expect(changes.find((c) => c.id === 'operation-rebound')!.reason.A).toContain('the server routes it to Hash (measured on etcd 3.4.23)');
+    expect(changes.find((c) => c.id === 'operation-rebound')!.reason.A).toContain('the server routes it to Hash (measured on etcd 3.4.');
   });
 });
 

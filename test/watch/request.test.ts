@@ -110,7 +110,7 @@ describe('websocket facts', () => {
   });
 
   it.each([
-    ['3.4.23', false],
+    ['3.4.22', false],
     ['3.5.31', false],
     ['3.5.32', true],
     ['3.6.12', false],
@@ -126,7 +126,7 @@ describe('websocket facts', () => {
   it.each([
     ['3.4.14', false],
     ['3.4.15', true],
-    ['3.4.23', true],
+    ['3.4.22', true],
     ['v3.4.9', false],
     ['3.5.0', true],
     ['3.6.14', true],
@@ -141,7 +141,7 @@ describe('websocket facts', () => {
   // unanswered there (test/watch/cancel.test.ts and test/signals/watch-signals.test.ts run both on every server).
   it.each([
     ['3.3.27', true],
-    ['3.4.23', true],
+    ['3.4.22', true],
     ['v3.4.45', true],
     ['3.5.0', false],
     ['3.5.30', false],

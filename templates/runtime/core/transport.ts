@@ -86,7 +86,7 @@ class GatewayTransport implements Transport {
             tuning,
             (endpoint) => this.endpointFailed(endpoint),
           );
-    this.attempts = { options, observe: layers.observe, liveness };
+    this.attempts = { options: this.options, observe: layers.observe, liveness };
     this.tokens =
       layers.auth?.(options.auth, (endpoint, prefix, name, password) =>
         requestToken(
