@@ -175,7 +175,10 @@ const PLAIN: readonly (readonly [RegExp, new (message: string, init: EtcdErrorIn
 
 /** The EtcdError for a server answer: a typed subclass when etcd's message is one callers branch on. */
 export function etcdErrorFor(message: string, given: EtcdErrorInit): EtcdError {
-  const init = given.code === GrpcCode.Unknown && CONTEXT_DEADLINE.test(message) ? { ...given, code: GrpcCode.DeadlineExceeded } : given;
+  const init =
+    given.code === GrpcCode.Unknown && CONTEXT_DEADLINE.test(message)
+      ? { ...given, code: GrpcCode.DeadlineExceeded }
+      : given;
   for (const [pattern, Class] of PLAIN) if (pattern.test(message)) return new Class(message, init);
   for (const [pattern, subject] of NOT_FOUND)
     if (pattern.test(message)) return new EtcdNotFoundError(message, init, subject);
