@@ -8,6 +8,7 @@ import { Etcd3 } from 'etcd3';
 import { driveWithCpu, drive, etcd3Arm, fetchArm, generatedArm, httpArm, KEYS, VALUE_BYTES } from './lib/unary-arms.mjs';
 import { importClient, importHarness } from './lib/prepare.mjs';
 import { recordResult } from './lib/results.mjs';
+import { serverBlock, serverLabel, serverTitle } from './lib/server.mjs';
 import { count, load, pairedRatios, range, ratio, summary, table } from './lib/stats.mjs';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -110,11 +111,11 @@ const secureRows = secure.map((r) => [
 ]);
 const met = (rows, at) => rows.every((row) => !row[at].endsWith('✗'));
 
-recordResult('engines', {
-  title: '10. Engines: the client on node:http against a node:http loop, fetch and etcd3, plain and over mTLS',
+recordResult(serverBlock('engines'), {
+  title: serverTitle('10. Engines: the client on node:http against a node:http loop, fetch and etcd3, plain and over mTLS'),
   loadBefore,
   markdown: [
-    'Command: `npm run bench -- engines` (= `node bench/engines.mjs` after `npm run build`). etcd 3.4.23 (Debian etcd-server), ' +
+    `Command: \`${process.env['ETCD_SERVER'] ? `ETCD_SERVER=${process.env['ETCD_SERVER']} ` : ''}npm run bench -- engines\` (= \`node bench/engines.mjs\` after \`npm run build\`). ${serverLabel()}, ` +
       `one member on 127.0.0.1, default flags (then a second one with \`--client-cert-auth\` and certificates from \`test/helpers/tls.ts\`); ` +
       `${KEYS} keys, ${VALUE_BYTES}-byte values; ${ROUNDS} rounds, the arms in rotating order each round; ${OPS[1]} operations per arm and round at ` +
       `concurrency 1, ${OPS[64]} at concurrency 64. Each cell: ops/s median / the client process's CPU (user + system) per call, median.`,

@@ -1,5 +1,5 @@
 // Benchmark 11: client.stm under ordinary contention (issue 16). 8 clients, each making 100 transfers among 5
-// accounts, all with the default options (isolation 'serializable', 10 retries), against one etcd member. Each
+// accounts, all with the default options (isolation 'serializable', 20 retries), against one etcd member. Each
 // transfer reads two accounts and writes both; a transfer that gives up (StmConflictError) is counted, never
 // retried by hand. Reports the attempts per transfer (p50, p99, max), the give-ups and the throughput, round by
 // round, and checks that the bank's total holds after each round.
@@ -85,7 +85,7 @@ recordResult('stm', {
   markdown: [
     `Command: \`npm run bench -- stm\` (= \`node bench/stm.mjs\` after \`npm run build\`; \`ETCD_SERVER=<version>\` picks the server of test/helpers/servers.ts), ` +
       `${ROUNDS} rounds against one etcd ${server} member. Each round: ${CLIENTS} clients × ${TRANSFERS} transfers among ${ACCOUNTS} ` +
-      `accounts with \`client.stm(fn)\`'s defaults (serializable, 10 retries); the bank's total checked after each.`,
+      `accounts with \`client.stm(fn)\`'s defaults (serializable, 20 retries); the bank's total checked after each.`,
     '',
     table(
       ['round', 'transfers', 'attempts p50', 'attempts p99', 'attempts max', 'gave up (StmConflictError)', 'transfers per second'],

@@ -1,10 +1,11 @@
-// Benchmarks 3 and 4: unary throughput against one real etcd (3.4, loopback): put 64-byte values and range single
+// Benchmarks 3 and 4: unary throughput against one real etcd ($ETCD_SERVER, default the system's 3.4; loopback): put 64-byte values and range single
 // keys at concurrency 1 and 64, through the generated client, a hand-written fetch loop, and etcd3 (gRPC), in
 // rotating order round after round so all three see the same server, the same data and the same machine load.
 import { Etcd3 } from 'etcd3';
 import { etcd3Arm, fetchArm, generatedArm, drive, KEYS, VALUE_BYTES } from './lib/unary-arms.mjs';
 import { importClient, importHarness } from './lib/prepare.mjs';
 import { recordResult } from './lib/results.mjs';
+import { serverBlock, serverLabel, serverTitle } from './lib/server.mjs';
 import { count, load, pairedRatios, range, ratio, summary, table } from './lib/stats.mjs';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -46,7 +47,7 @@ try {
   await etcd.stop();
 }
 
-const describe = `etcd 3.4.23 (Debian etcd-server), one member on 127.0.0.1 with its data dir in ${'`$TMPDIR`'}, default flags; ` +
+const describe = `${serverLabel()}, one member on 127.0.0.1 with its data dir in ${'`$TMPDIR`'}, default flags; ` +
   `${KEYS} keys \`bench/unary/NNNN\`, ${VALUE_BYTES}-byte values; ${ROUNDS} rounds, the arms in rotating order each round; ` +
   `${OPS[1]} operations per arm and round at concurrency 1, ${OPS[64]} at concurrency 64 (workers pulling the next key).`;
 const loadAfterRun = load();
@@ -68,11 +69,11 @@ const costRows = results.map(({ workload, concurrency, ops }) => [
   range(pairedRatios(ops['generated'], ops['fetch']), ratio),
   range(pairedRatios(ops['generated'], ops['fetch-signal-decode']), ratio),
 ]);
-recordResult('unary-throughput', {
-  title: '3. Unary throughput: generated client vs hand-written fetch',
+recordResult(serverBlock('unary-throughput'), {
+  title: serverTitle('3. Unary throughput: generated client vs hand-written fetch'),
   loadBefore,
   markdown: [
-    `Command: \`npm run bench -- unary\` (= \`node bench/unary.mjs\` after \`npm run build\`; this one run also gives section 4). ${describe}`,
+    `Command: \`${process.env['ETCD_SERVER'] ? `ETCD_SERVER=${process.env['ETCD_SERVER']} ` : ''}npm run bench -- unary\` (= \`node bench/unary.mjs\` after \`npm run build\`; this one run also gives section 4). ${describe}`,
     '',
     table(['workload', 'generated client, ops/s median (IQR)', 'hand-written fetch, ops/s', 'generated ÷ fetch, paired per round'], unaryRows),
     '',
@@ -97,8 +98,8 @@ const etcd3Rows = results.map(({ workload, concurrency, ops }) => [
   range(summary(ops['generated']), count),
   range(pairedRatios(ops['generated'], ops['etcd3']), ratio),
 ]);
-recordResult('etcd3-throughput', {
-  title: '4. Unary throughput: the same workload through etcd3 (gRPC)',
+recordResult(serverBlock('etcd3-throughput'), {
+  title: serverTitle('4. Unary throughput: the same workload through etcd3 (gRPC)'),
   loadBefore: loadAfterRun,
   markdown: [
     `Measured in the same run as section 3 (\`npm run bench -- unary\`), same server, same keys, arms interleaved. etcd3@1.1.2 talks gRPC over one HTTP/2 connection to the same client URL.`,

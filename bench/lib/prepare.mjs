@@ -38,7 +38,7 @@ export function prepare() {
     });
     await build({
       stdin: {
-        contents: ['etcd.ts', 'tls.ts'].map((f) => `export * from ${JSON.stringify(join(repoRoot, 'test/helpers', f))};`).join('\n'),
+        contents: ['etcd.ts', 'tls.ts', 'servers.ts'].map((f) => `export * from ${JSON.stringify(join(repoRoot, 'test/helpers', f))};`).join('\n'),
         resolveDir: workDir,
         loader: 'ts',
       },

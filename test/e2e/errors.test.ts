@@ -129,6 +129,16 @@ const PLAIN: Case<EtcdFixture>[] = [
 describeEtcd('the gateway error table', () => {
   const fx = useEtcd();
   it.each(PLAIN)('$given: $want.codeName', async ({ call, want }) => expectAnswer(call(fx), want));
+
+  it('the raw answers behind it: error body keys, content types, GET on a POST route (the server table)', async () => {
+    const refused = await fetch(`${fx.etcd.url}/v3/kv/range`, { method: 'POST', body: '{}' });
+    expect(refused.headers.get('content-type')).toContain(server.contentType.error);
+    expect(Object.keys((await refused.json()) as object).sort()).toEqual(server.errorBodyKeys);
+    const get = await fetch(`${fx.etcd.url}/v3/kv/range`);
+    expect(get.status).toBe(server.getOnPostRoute.status);
+    const body = await get.text();
+    expect(body.startsWith('{')).toBe(server.getOnPostRoute.json);
+  });
 });
 
 interface AuthCtx {
@@ -178,12 +188,12 @@ describeEtcd('the gateway error table: a database over --quota-backend-bytes', (
   const fx = useEtcd({ extraArgs: ['--quota-backend-bytes=4194304'] });
   it('writes past the quota: RESOURCE_EXHAUSTED', async () => {
     const value = new Uint8Array(512 * 1024);
-    let full: Promise<unknown> | undefined;
+    let full: { error: unknown } | undefined;
     for (let i = 0; i < 64 && full === undefined; i++) {
-      await fx.client.kv.put({ key: `quota/${i}`, value }).catch((e: unknown) => (full = Promise.reject(e)));
+      await fx.client.kv.put({ key: `quota/${i}`, value }).catch((error: unknown) => (full = { error }));
     }
     expect(full, 'the quota was never reached').toBeDefined();
-    await expectAnswer(full!, { codeName: 'RESOURCE_EXHAUSTED', message: 'etcdserver: mvcc: database space exceeded', name: 'EtcdNoSpaceError' });
+    await expectAnswer(Promise.reject(full!.error), { codeName: 'RESOURCE_EXHAUSTED', message: 'etcdserver: mvcc: database space exceeded', name: 'EtcdNoSpaceError' });
   }, 60_000);
 });
 

@@ -59,6 +59,8 @@ export interface ServerFacts {
    * compares with, the operations it cannot serve as that client calls them, and the request fields it ignores.
    */
   readonly compat36: { readonly specs: string; readonly cannotServe: readonly string[]; readonly ignoredFields: readonly string[] };
+  /** The same for a client of etcd 3.4.45: the operations the server cannot serve as it calls them. */
+  readonly compat34: { readonly cannotServe: readonly string[] };
   /** The HTTP status of a deadline inside the gateway (a write without quorum): v1 sends it as UNKNOWN, 500. */
   readonly contextDeadlineStatus: number;
   /** What Node's TLS error says when the server refuses a client without a certificate (TLS 1.3 alert text). */
@@ -99,6 +101,8 @@ const ETCD_35: Omit<ServerFacts, 'version' | 'knownBugs'> = {
   hashKvRoute: true,
   contextDeadlineStatus: 504,
   compat36: { specs: '3.5.33', cannotServe: [], ignoredFields: [] },
+  // The 3.4 spec binds HashKV at /maintenance/hash, which 3.5 answers with Hash (an ERR finding).
+  compat34: { cannotServe: ['POST /maintenance/hash'] },
   missingClientCertAlert: /certificate required/,
 };
 
@@ -118,6 +122,7 @@ export const SERVERS: readonly ServerFacts[] = [
     gracefulStopErrorChunk: true,
     hashKvRoute: false,
     contextDeadlineStatus: 500,
+    compat34: { cannotServe: [] },
     compat36: {
       specs: '3.4.45',
       cannotServe: ['POST /auth/status', 'POST /maintenance/downgrade', 'POST /maintenance/hash', 'POST /maintenance/hashkv'],

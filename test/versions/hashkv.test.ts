@@ -40,7 +40,23 @@ describeEtcd('maintenance.hashKV() of a client whose spec binds it at /maintenan
     expect(Object.keys(body).sort()).toEqual(['hash', 'header']);
   });
 
-  it.each(['3.4.45', '3.3.27', '3.4.45+3.6.14'])('fails before sending (client of %s)', async (versions) => {
+  // A client over 3.4.45 and 3.6.14 on a server that has /maintenance/hashkv (3.5 on: the server table) takes the
+  // 3.6.14 binding there, so only where the server lacks that route does it fail like the others.
+  const failing = ['3.4.45', '3.3.27', ...(server.hashKvRoute ? [] : ['3.4.45+3.6.14'])];
+
+  it.runIf(server.hashKvRoute)('a client over 3.4.45 and 3.6.14 calls HashKV at /maintenance/hashkv', async () => {
+    const gen = await load('3.4.45', '3.6.14');
+    const { fetch: fetchImpl, paths } = recording();
+    const client = gen.createClient({ endpoints: etcd.url, fetch: fetchImpl });
+    try {
+      expect(await client.maintenance.hashKV({})).toHaveProperty('hash');
+      expect(paths.filter((p) => p.includes('/maintenance/hash'))).toEqual(['/v3/maintenance/hashkv']);
+    } finally {
+      client.close();
+    }
+  }, 60_000);
+
+  it.each(failing)('fails before sending (client of %s)', async (versions) => {
     const gen = await load(...versions.split('+'));
     const { fetch: fetchImpl, paths } = recording();
     const client = gen.createClient({ endpoints: etcd.url, fetch: fetchImpl });
