@@ -175,24 +175,18 @@ const PLAIN: readonly (readonly [RegExp, new (message: string, init: EtcdErrorIn
 
 /** The EtcdError for a server answer: a typed subclass when etcd's message is one callers branch on. */
 export function etcdErrorFor(message: string, given: EtcdErrorInit): EtcdError {
-  const init =
-    given.code === GrpcCode.Unknown && CONTEXT_DEADLINE.test(message)
-      ? { ...given, code: GrpcCode.DeadlineExceeded }
-      : given;
+  const deadline = given.code === GrpcCode.Unknown && CONTEXT_DEADLINE.test(message);
+  const init = deadline ? { ...given, code: GrpcCode.DeadlineExceeded } : given;
   for (const [pattern, Class] of PLAIN) if (pattern.test(message)) return new Class(message, init);
   for (const [pattern, subject] of NOT_FOUND)
     if (pattern.test(message)) return new EtcdNotFoundError(message, init, subject);
-  for (const [pattern, subject] of ALREADY_EXISTS) {
+  for (const [pattern, subject] of ALREADY_EXISTS)
     if (pattern.test(message)) return new EtcdAlreadyExistsError(message, init, subject);
-  }
   return new EtcdError(message, init);
 }
 
-/**
- * A gRPC deadline inside the gateway (a write without quorum, a request's Grpc-Timeout): 3.4's gateway (grpc-gateway
- * v1) answers it as UNKNOWN `context deadline exceeded` with HTTP 500, 3.5 on as DEADLINE_EXCEEDED with 504. Both
- * are DEADLINE_EXCEEDED here, so callers branch on one code on every server.
- */
+/** A deadline inside the gateway (a write without quorum): 3.4 answers UNKNOWN (HTTP 500), 3.5 on DEADLINE_EXCEEDED
+ * (504). Both are DEADLINE_EXCEEDED here, so callers branch on one code on every server. */
 const CONTEXT_DEADLINE = /^(rpc error: code = \w+ desc = )?context deadline exceeded$/;
 
 /** A watch asked for a revision that has been compacted; resume from `compactRevision` or later. */

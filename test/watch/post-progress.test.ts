@@ -1,57 +1,75 @@
-// post-progress.ts decides from a Txn's answer whether a resumed POST's progress is proved; what the Txn asks is
-// checked here, and the answers on real servers by test/signals/watch-signals.test.ts on every server.
+// post-progress.ts finds, from read-only Txns at fixed revisions, the last revision with an event in a resumed
+// POST watch's gap; what it asks and how it reads the answers is checked here, the answers of real servers by
+// test/signals/watch-signals.test.ts on every server (and by the robustness runs' bookmarkable check).
 import { describe, expect, it } from 'vitest';
-import { proveProgress } from '../../templates/runtime/watch/post-progress.js';
+import { lastChange } from '../../templates/runtime/watch/post-progress.js';
 
-type Txn = Record<string, unknown>;
+type Json = Record<string, unknown>;
 
-function hub(answer: (body: Txn) => Txn): { readTxn: (body: Txn) => Promise<Txn>; bodies: Txn[] } {
-  const bodies: Txn[] = [];
+/** A store history for the range: per revision, the number of keys and whether a key was put at it. */
+function store(history: Record<number, { count: number; put?: boolean }>): { readTxn: (body: Json) => Promise<Json>; txns: Json[][] } {
+  const txns: Json[][] = [];
   return {
-    bodies,
+    txns,
     readTxn: async (body) => {
-      bodies.push(body);
-      return answer(body);
+      const ops = body['success'] as { request_range: Json }[];
+      txns.push(ops.map((op) => op.request_range));
+      const responses = ops.map(({ request_range: r }) => {
+        const at = history[Number(r['revision'])] ?? { count: 0 };
+        if (r['count_only']) return { response_range: at.count === 0 ? {} : { count: String(at.count) } }; // 0 omitted
+        return { response_range: at.put ? { kvs: [{ key: 'cDE=' }], count: '1' } : {} };
+      });
+      return { responses };
     },
   };
 }
 
 const create = { key: 'cA==', range_end: 'cQ==' };
-const ranges = (...rs: Txn[]): Txn => ({ responses: rs.map((r) => ({ response_range: r })) });
 const signal = new AbortController().signal;
+const quiet = { 4: { count: 2 }, 5: { count: 2 }, 6: { count: 2 }, 7: { count: 2 } };
 
-describe('proveProgress', () => {
-  it('proves at once, without a Txn, when the watch resumed past the created revision', async () => {
-    const h = hub(() => ({}));
-    expect(await proveProgress(h, { create, start: 8n, created: 7n }, signal)).toBe(true);
-    expect(h.bodies).toEqual([]);
+describe('lastChange', () => {
+  it('is 0 at once, without a Txn, when the watch resumed past the created revision', async () => {
+    const s = store({});
+    expect(await lastChange(s, { create, start: 8n, created: 7n }, signal)).toBe(0n);
+    expect(s.txns).toEqual([]);
   });
 
-  it('asks for keys changed since the start at the created revision, and the counts at both ends', async () => {
-    const h = hub(() => ranges({}, { count: '2' }, { count: '2' }));
-    expect(await proveProgress(h, { create, start: 5n, created: 9n }, signal)).toBe(true);
-    expect(h.bodies).toEqual([
-      {
-        success: [
-          { request_range: { ...create, revision: '9', keys_only: true, min_mod_revision: '5', limit: '1' } },
-          { request_range: { ...create, revision: '9', count_only: true } },
-          { request_range: { ...create, revision: '4', count_only: true } },
-        ],
-      },
+  it('reads the count before the gap, and the count and a key put at each revision of it', async () => {
+    const s = store(quiet);
+    expect(await lastChange(s, { create, start: 5n, created: 7n }, signal)).toBe(0n);
+    expect(s.txns).toEqual([
+      [
+        { ...create, revision: '4', count_only: true },
+        ...[5, 6, 7].flatMap((r) => [
+          { ...create, revision: String(r), count_only: true },
+          { ...create, revision: String(r), keys_only: true, min_mod_revision: String(r), max_mod_revision: String(r), limit: '1' },
+        ]),
+      ],
     ]);
   });
 
   it.each([
-    ['a key put since the start', ranges({ kvs: [{ key: 'cDE=' }] }, { count: '2' }, { count: '2' })],
-    ['a key deleted since the start', ranges({}, { count: '1' }, { count: '2' })],
-    ['a key created since the start (counts differ)', ranges({}, { count: '3' }, { count: '2' })],
-  ])('waits for the replay after %s', async (_, answer) => {
-    expect(await proveProgress(hub(() => answer), { create, start: 5n, created: 9n }, signal)).toBe(false);
+    ['a put', { ...quiet, 6: { count: 2, put: true } }, 6n],
+    ['a delete', { ...quiet, 7: { count: 1 } }, 7n],
+    ['a key created and deleted again inside the gap', { ...quiet, 5: { count: 3, put: true }, 6: { count: 2 } }, 6n],
+    ['a delete and a put at one revision (a txn)', { ...quiet, 6: { count: 2, put: true } }, 6n],
+  ])('finds %s', async (_, history, want) => {
+    expect(await lastChange(store(history), { create, start: 5n, created: 7n }, signal)).toBe(want);
   });
 
   it('compares with an empty store when the watch started at revision 1', async () => {
-    const h = hub(() => ranges({}, {}));
-    expect(await proveProgress(h, { create, start: 1n, created: 3n }, signal)).toBe(true);
-    expect((h.bodies[0]?.['success'] as unknown[]).length).toBe(2);
+    const s = store({ 1: { count: 0 }, 2: { count: 1, put: true }, 3: { count: 1 } });
+    expect(await lastChange(s, { create, start: 1n, created: 3n }, signal)).toBe(2n);
+    expect(s.txns[0]).toHaveLength(6);
+  });
+
+  it('splits long gaps into Txns of 64 reads, and leaves gaps over 256 revisions unscanned', async () => {
+    const s = store({});
+    expect(await lastChange(s, { create, start: 10n, created: 49n }, signal)).toBe(0n);
+    expect(s.txns.map((t) => t.length)).toEqual([64, 17]);
+    const far = store({});
+    expect(await lastChange(far, { create, start: 10n, created: 266n }, signal)).toBeUndefined();
+    expect(far.txns).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { ClientOptions } from '../types.js';
 import { WATCH_OPERATION } from './channel.js';
 import { FragmentAssembler, ResumeCursor, interpretResponse, splitByRevision } from './resume.js';
 import { createRequest, type WatchTarget } from './request.js';
-import { proofFor, proveProgress, type ProofCreate } from './post-progress.js';
+import { ProgressProver, type ProofCreate } from './post-progress.js';
 import { failedEndpoints, ProgressRequests } from './progress-requests.js';
 import { classifyFailure, LimitStrikes, WatchRetry, type WatchRetryOptions } from './retry.js';
 import type {
@@ -78,9 +78,8 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private channel: WatchChannel | undefined;
   /** The current channel was closed to send a progress request with a new create (a POST). */
   private restarting = false;
-  /** A POST whose progress waits for the replay of events post-progress.ts found (asked again after them). */
-  private replayed: WatchChannel | undefined;
-  private eventsOn: WatchChannel | undefined; // the channel that last delivered events
+  /** Answers progress requests a POST's server leaves unanswered (etcd 3.5 on). */
+  private readonly prover: ProgressProver;
   /** The endpoints creating the watch failed on since it was last created. */
   private readonly failedOn = new Set<string>();
   private everCreated = false;
@@ -91,6 +90,12 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
     this.scope = createScope([init.signal, init.hub.closed]);
     this.cursor = new ResumeCursor(init.target.startRevision);
     this.retry = new WatchRetry(init.retry);
+    this.prover = new ProgressProver(init.hub, {
+      channel: () => this.channel,
+      resumeRevision: () => this.cursor.startRevision,
+      answered: (revision) => this.progress.answered(revision),
+      askAgain: (channel) => this.sendProgress(channel),
+    });
     this.created = new Promise((resolve, reject) => (this.settleCreated = { resolve, reject }));
     this.created.catch(() => undefined); // the iteration throws the same error
   }
@@ -189,7 +194,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         attempt.created = true;
         attempt.reconnect?.end();
         this.onCreated(channel, step.revision);
-        this.proveIfUnanswered(attempt, step.revision);
+        if (this.progress.asked) this.prover.created(channel, attempt.create, step.revision, this.scope.signal);
       } else if (step.kind === 'progress') {
         this.cursor.progressed(step.revision);
         this.retry.healthy();
@@ -207,11 +212,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         }
         this.retry.healthy();
         this.strikes.clear();
-        this.eventsOn = channel;
-        if (this.replayed === channel) {
-          this.replayed = undefined; // the replay post-progress.ts waited for came: ask again past it
-          this.sendProgress(channel);
-        }
+        this.prover.delivered(channel);
       }
     }
   }
@@ -241,24 +242,6 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
       this.restarting = true;
       channel.close();
     }
-  }
-
-  /**
-   * A POST whose server does not answer a progress request after a resumed create (etcd 3.5 on): prove the answer
-   * from the created revision (post-progress.ts), or wait for the replay it finds and ask again past it.
-   */
-  private proveIfUnanswered(attempt: Attempt, revision: bigint): void {
-    const { channel } = attempt;
-    const proof = proofFor(attempt.create, revision);
-    if (channel?.answersProgressAfterResume !== false || proof === undefined || !this.progress.asked) return;
-    const settle = (proved: boolean): void => {
-      if (this.channel !== channel) return; // the channel broke meanwhile: its requests are asked again
-      if (proved) this.progress.answered(revision);
-      else if (this.eventsOn === channel)
-        this.sendProgress(channel); // the replay came already
-      else this.replayed = channel; // the next events ask again
-    };
-    proveProgress(this.init.hub, proof, this.scope.signal).then(settle, () => settle(false));
   }
 
   /** What a new POST carries after its create request: a progress request, when one waits. */
