@@ -5,12 +5,12 @@
 import { expect, it } from 'vitest';
 import { describeEtcd } from '../helpers/etcd.js';
 import { useCluster, type Client } from '../helpers/fixture.js';
+import { sleep } from '../helpers/wait.js';
 
 const RESTARTS = 8;
 /** Clients of each loop started on the restarted member for each restart, so every restart meets their calls. */
 const LOOPS_EACH = 3;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEtcd('graceful restarts of one member of three', () => {
   const fx = useCluster();

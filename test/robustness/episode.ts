@@ -21,10 +21,10 @@ import {
   kvClient,
   lockClient,
   mirrorClient,
-  sleep,
   trafficClient,
   watchClient,
 } from './traffic.js';
+import { sleep } from '../helpers/wait.js';
 
 export interface EpisodeResult {
   readonly index: number;

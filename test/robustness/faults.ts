@@ -2,6 +2,7 @@
 import type { ProxiedCluster } from './cluster.js';
 import { PASS } from './proxy.js';
 import type { Random } from './random.js';
+import { sleep } from '../helpers/wait.js';
 
 export const FAULTS = [
   'kill-leader',
@@ -25,7 +26,6 @@ export interface FaultContext {
   watchMember(): number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Inject `fault`, hold it, heal it; resolves with what was hit, once the cluster is whole again. */
 export async function runFault(fault: FaultName, durationMs: number, ctx: FaultContext): Promise<string> {

@@ -2,6 +2,7 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultProxy, PASS, type FaultProxy } from './proxy.js';
+import { sleep } from '../helpers/wait.js';
 
 let echo: Server;
 let proxy: FaultProxy;
@@ -29,7 +30,6 @@ function open(): Promise<{ socket: Socket; received: () => string; closed: Promi
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const until = async (cond: () => boolean): Promise<void> => {
   for (let i = 0; i < 200 && !cond(); i++) await sleep(10);
 };

@@ -7,6 +7,7 @@ import { bytesToText, createClient, EtcdError, Op, prefixRangeEnd, type KeyValue
 import type { Kv, KvInput, KvOperation, KvOutput, LockHold, MirrorSnapshot, Outcome, WatchRecord, WatchedEvent } from './history.js';
 import { now } from './history.js';
 import type { Random } from './random.js';
+import { sleep } from '../helpers/wait.js';
 
 export type Client = ReturnType<typeof createClient>;
 
@@ -293,9 +294,6 @@ export async function lockClient(name: string, client: Client, random: Random, r
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
