@@ -3,9 +3,9 @@
  * give the order in which the members persisted every write. A killed member's watcher resumes when it is back;
  * the compactor never compacts past the slowest of them, so no resume meets a compaction.
  */
-import { bytesToText, createClient } from '../../generated/index.js';
+import { createClient } from '../../generated/index.js';
 import type { ReferenceEvent } from './history.js';
-import { errorText } from './traffic.js';
+import { errorText, toKv } from './traffic.js';
 
 export interface ReferenceWatcher {
   readonly member: string;
@@ -34,15 +34,7 @@ export function startReference(member: string, url: string): ReferenceWatcher {
     try {
       for await (const e of client.watchEvents({ key: '\0', rangeEnd: '\0', startRevision: 1, signal: abort.signal })) {
         const kv = e.kv!;
-        ref.events.push({
-          type: e.type === 'DELETE' ? 'DELETE' : 'PUT',
-          key: bytesToText(kv.key),
-          value: bytesToText(kv.value),
-          mod: Number(kv.modRevision),
-          create: Number(kv.createRevision),
-          version: Number(kv.version),
-          lease: kv.lease.toString(),
-        });
+        ref.events.push({ type: e.type === 'DELETE' ? 'DELETE' : 'PUT', ...toKv(kv) });
         ref.last = Number(kv.modRevision);
       }
     } catch (error) {

@@ -48,7 +48,7 @@ export function trafficClient(endpoints: readonly string[], websocket: boolean, 
   });
 }
 
-export function toKv(kv: KeyValue): Kv {
+export function toKv(kv: KeyValue): Kv & { readonly lease: string } {
   return {
     key: bytesToText(kv.key),
     value: bytesToText(kv.value),

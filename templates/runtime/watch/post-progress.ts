@@ -103,11 +103,16 @@ export class ProgressProver {
     private readonly host: ProverHost,
   ) {}
 
+  /** Whether progress on `channel` (opened with `create`) is proved here: a POST to a server that does not answer it. */
+  proving(channel: WatchChannel, create: ProofCreate | undefined): boolean {
+    return channel.answersProgressAfterResume === false && create?.start !== undefined;
+  }
+
   /** `channel` was created at `revision` from `create`: prove its progress request, if it carries one. */
   created(channel: WatchChannel, create: ProofCreate | undefined, revision: bigint, signal: AbortSignal): void {
     this.waiting = undefined;
     this.replaying = undefined;
-    if (channel.answersProgressAfterResume !== false || create?.start === undefined) return;
+    if (!this.proving(channel, create) || create?.start === undefined) return;
     const request = (create.wire['create_request'] ?? {}) as Record<string, unknown>;
     const settle = (last: bigint | undefined): void => {
       if (this.host.channel() !== channel) return; // the channel broke meanwhile: its requests are asked again

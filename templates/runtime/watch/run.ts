@@ -200,6 +200,9 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         this.retry.healthy();
       } else if (step.kind === 'stream-progress') {
         // An answer before `created` may come ahead of events held back until then (3.5.30): ask again after it.
+        // Where the run proves progress itself (post-progress.ts), only its proof answers: a server answer that
+        // slips through there (a write between the create and the request) is not relied on.
+        if (this.prover.proving(channel, attempt.create)) continue;
         if (attempt.created) this.progress.answered(step.revision);
         else this.progress.unanswered();
       } else if (step.kind === 'events') {
