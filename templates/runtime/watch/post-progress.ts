@@ -104,7 +104,7 @@ export class ProgressProver {
   ) {}
 
   /** Whether progress on `channel` (opened with `create`) is proved here: a POST to a server that does not answer it. */
-  proving(channel: WatchChannel, create: ProofCreate | undefined): boolean {
+  proving(channel: WatchChannel, create: ProofCreate | undefined): create is ProofCreate & { readonly start: bigint } {
     return channel.answersProgressAfterResume === false && create?.start !== undefined;
   }
 
@@ -112,7 +112,7 @@ export class ProgressProver {
   created(channel: WatchChannel, create: ProofCreate | undefined, revision: bigint, signal: AbortSignal): void {
     this.waiting = undefined;
     this.replaying = undefined;
-    if (!this.proving(channel, create) || create?.start === undefined) return;
+    if (!this.proving(channel, create)) return;
     const request = (create.wire['create_request'] ?? {}) as Record<string, unknown>;
     const settle = (last: bigint | undefined): void => {
       if (this.host.channel() !== channel) return; // the channel broke meanwhile: its requests are asked again
