@@ -35,23 +35,18 @@ const FETCH_ENGINE = [
 const SECRETS_SETUP = 'test/helpers/secrets.setup.ts';
 
 /**
- * The client-only suites of kv, txn, watch, lease, lock, election, namespace, stm, mirror and iterate, run again on
- * createFakeEtcd answering as the newest server of the matrix (project `fake-<version>`, ETCD_FAKE=1: useEtcd hands
- * out clients on the fake). Every failure there is a difference between the fake and etcd (docs/testing.md).
+ * The suites of kv, txn, watch, lease, lock, election, namespace, stm, mirror and iterate, and the gateway's error
+ * table and auth, run again on createFakeEtcd answering as the newest server of the matrix (project
+ * `fake-<version>`, ETCD_FAKE=1: useEtcd hands out clients on the fake, test/helpers/fake.ts). Every failure there is
+ * a difference between the fake and etcd (docs/testing.md lists what the fake does not do).
  */
 export const FAKE_SUITES = [
-  'test/everyday/verbs.test.ts',
-  'test/everyday/namespace.test.ts',
-  'test/everyday/stm.test.ts',
-  'test/everyday/iterate.test.ts',
-  'test/watch/semantics.test.ts',
-  'test/watch/cancel.test.ts',
-  'test/watch/resume.test.ts',
-  'test/watch/auth.test.ts',
-  'test/resilience/lease-keeper.test.ts',
-  'test/resilience/with-lock.test.ts',
-  'test/resilience/election.test.ts',
-  'test/signals/election-status.test.ts',
+  'test/everyday/{verbs,namespace,stm,iterate,mirror,keyspace,txn-types,errors}.test.ts',
+  'test/e2e/{errors,gateway-examples,prefix}.test.ts',
+  'test/watch/{semantics,cancel,resume,auth,progress,request,post-progress,retry,run}.test.ts',
+  'test/resilience/{lease-keeper,with-lock,election,auth-token}.test.ts',
+  'test/signals/{election-status,watch-signals,observe-hooks}.test.ts',
+  'test/runtime/{auth,range}.test.ts',
 ];
 
 const fakeRow = (version: string): TestProjectInlineConfiguration => ({

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { describe } from 'vitest';
+import { fakeEtcdctl, isFakeUrl } from './fake.js';
 import { currentServer, installHint, serverBinaries, serverTag } from './servers.js';
 import type { ServerTls } from './tls.js';
 import { sleep } from './wait.js';
@@ -181,6 +182,7 @@ export function etcdctl(
   endpoint: string | readonly string[],
   env?: NodeJS.ProcessEnv,
 ): Promise<string> {
+  if (isFakeUrl(endpoint)) return fakeEtcdctl(args); // the fake row: a client of the fake does it
   const argv = [`--endpoints=${joinEndpoints(endpoint)}`, ...args];
   return new Promise((resolve, reject) => {
     execFile(

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { loadClient, type GeneratedModule } from './client.js';
 import { startCluster, startEtcd, type EtcdCluster, type EtcdServer, type StartEtcdOptions } from './etcd.js';
-import { fakeRow, fakeServer, onFake, routeFetch } from './fake.js';
+import { fakeOptionsFor, fakeRow, fakeServer, onFake, routeFetch } from './fake.js';
 import { currentServer } from './servers.js';
 
 export type Client = ReturnType<GeneratedModule['createClient']>;
@@ -33,8 +33,8 @@ export function useEtcd(options: StartEtcdOptions = {}): EtcdFixture {
       // The fake row: an in-memory etcd answering as this row's server (test/helpers/fake.ts).
       const gen = await loadClient();
       // Its clock follows the wall clock, as a server's does: the suites wait for TTLs in real time.
-      const fake = gen.createFakeEtcd({ version: currentServer().version, clock: 'real' });
-      [fixture.etcd, fixture.gen, unrouteFetch] = [fakeServer(fake), onFake(gen, fake), routeFetch(fake)];
+      const fake = gen.createFakeEtcd({ version: currentServer().version, clock: 'real', ...fakeOptionsFor(options) });
+      [fixture.etcd, fixture.gen, unrouteFetch] = [fakeServer(fake), onFake(gen, fake), routeFetch(fake, gen)];
     } else {
       [fixture.etcd, fixture.gen] = await Promise.all([startEtcd(options), loadClient()]);
     }

@@ -70,7 +70,8 @@ describe('txn and compaction', () => {
 describe('errors as each version gives them', () => {
   it.each([
     { version: '3.4.22', want: { status: 404, body: { error: 'etcdserver: requested lease not found', message: 'etcdserver: requested lease not found', code: 5 } } },
-    { version: '3.5.30', want: { status: 404, body: { code: 5, message: 'etcdserver: requested lease not found', details: [] } } },
+    { version: '3.5.30', want: { status: 404, body: { code: 5, message: 'etcdserver: requested lease not found' } } },
+    { version: '3.6.14', want: { status: 404, body: { code: 5, message: 'etcdserver: requested lease not found', details: [] } } },
   ])('etcd $version: an unknown lease', async ({ version, want }) => {
     const { fake } = fakeClient(version);
     const answer = await raw(fake, '/v3/kv/put', { key: 'aw==', lease: '42' });

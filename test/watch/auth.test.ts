@@ -1,17 +1,16 @@
-// Watches under auth on a real etcd 3.4.23 with --auth-token-ttl 2: a watch outlives its token, a watch created
+// Watches under auth with --auth-token-ttl 2 (every server of the matrix, and the fake): a watch outlives its token, a watch created
 // with an expired token (after idling, or after a restart forgot every token) authenticates again and carries on,
 // permission denied is final, and the websocket (which cannot carry a token to 3.4) is not used.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EtcdError, type Event } from '../../generated/index.js';
 import { describeEtcd, etcdctl } from '../helpers/etcd.js';
-import { processOnly } from '../helpers/fake.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
 import { eventually, metric, sleep, text, within, WATCH_TRANSPORTS } from './helpers.js';
 
 const ROOT = ['--user', 'root:rootpw'];
 
-// The server's flag and etcdctl set the scene: nothing a fake has (skipped on the fake row, like every process action).
-(processOnly ? describe.skip : describeEtcd)('watchEvents under auth (--auth-token-ttl 2)', () => {
+// The server's flag and etcdctl set the scene (on the fake row: its authTokenTtl option and a client's calls).
+describeEtcd('watchEvents under auth (--auth-token-ttl 2)', () => {
   const fx = useEtcd({ authTokenTtl: 2 });
   const put = (key: string, value: string): Promise<string> => etcdctl([...ROOT, 'put', key, value], fx.etcd.url);
   const watchers = () => metric(fx.etcd.url, 'etcd_debugging_mvcc_watcher_total');

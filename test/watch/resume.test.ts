@@ -1,7 +1,6 @@
 // The watch that never loses an event, against a real etcd 3.4.23 that is SIGKILLed (and, once, stopped
 // gracefully, which ends streams with an error chunk) under load: every event exactly once, in revision order.
 import { expect, it } from 'vitest';
-import { processOnly } from '../helpers/fake.js';
 import { describeEtcd } from '../helpers/etcd.js';
 import { currentServer } from '../helpers/servers.js';
 import { useEtcd, type Client } from '../helpers/fixture.js';
@@ -29,7 +28,7 @@ async function createOnce(client: Client, key: string, retriable: (error: unknow
 describeEtcd('watchEvents resumes after drops without losing or repeating an event', () => {
   const fx = useEtcd();
 
-  it.skipIf(processOnly).each(WATCH_TRANSPORTS)(
+  it.each(WATCH_TRANSPORTS)(
     `${PUTS} puts under a watched prefix while etcd is SIGKILLed and restarted twice ($name)`,
     async (transport) => {
       const prefix = `resume-${transport.name}/`;
@@ -82,7 +81,7 @@ describeEtcd('watchEvents resumes after drops without losing or repeating an eve
     },
   );
 
-  it.skipIf(processOnly).each(WATCH_TRANSPORTS)(
+  it.each(WATCH_TRANSPORTS)(
     'resumes after a graceful stop that ends the stream with an error chunk ($name)',
     async (transport) => {
       const prefix = `graceful-${transport.name}/`;

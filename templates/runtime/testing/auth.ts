@@ -10,7 +10,6 @@ interface Permission {
   readonly end: string;
 }
 
-const TOKEN_TTL_MS = 300_000;
 const PERM_TYPES = ['READ', 'WRITE', 'READWRITE'] as const;
 
 export class Auth {
@@ -21,7 +20,16 @@ export class Auth {
   private readonly tokens = new Map<string, { user: string; expires: number }>();
   private counter = 0;
 
-  constructor(private readonly clock: () => number) {}
+  constructor(
+    private readonly clock: () => number,
+    /** etcd's `--auth-token-ttl`, in ms. */
+    private readonly tokenTtlMs: number,
+  ) {}
+
+  /** A restarted etcd forgets its simple tokens (they live in memory only). */
+  forgetTokens(): void {
+    this.tokens.clear();
+  }
 
   /** The user of a request's token; throws etcd's answers for a missing or bad one. Undefined when auth is off. */
   user(token: string | undefined): string | undefined {
@@ -29,7 +37,7 @@ export class Auth {
     if (token === undefined || token === '') throw ETCD_ERRORS.userEmpty();
     const entry = this.tokens.get(token);
     if (!entry || entry.expires <= this.clock() || !this.users.has(entry.user)) throw ETCD_ERRORS.invalidToken();
-    entry.expires = this.clock() + TOKEN_TTL_MS;
+    entry.expires = this.clock() + this.tokenTtlMs;
     return entry.user;
   }
 
@@ -66,13 +74,21 @@ export class Auth {
         const user = this.users.get(name);
         if (!user || user.password !== String(field(request, 'password') ?? '')) throw ETCD_ERRORS.authFailed();
         const token = `fake${(++this.counter).toString(36)}.${this.revision}`;
-        this.tokens.set(token, { user: name, expires: this.clock() + TOKEN_TTL_MS });
+        this.tokens.set(token, { user: name, expires: this.clock() + this.tokenTtlMs });
         return { token };
       }
       case '/auth/user/add':
         if (this.users.has(name)) throw ETCD_ERRORS.userExists();
         this.users.set(name, { password: String(field(request, 'password') ?? ''), roles: new Set() });
         break;
+      case '/auth/user/changepw': {
+        const user = this.users.get(name);
+        if (!user) throw ETCD_ERRORS.userMissing();
+        user.password = String(field(request, 'password') ?? '');
+        // etcd's simple tokens of the user end with its old password.
+        for (const [token, entry] of this.tokens) if (entry.user === name) this.tokens.delete(token);
+        break;
+      }
       case '/auth/user/delete':
         if (!this.users.delete(name)) throw ETCD_ERRORS.userMissing();
         break;

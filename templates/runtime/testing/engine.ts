@@ -2,21 +2,23 @@
 // an answer is JSON with the status and body shape that version's gateway gives, or a stream of messages.
 import type { HttpEngine, HttpRequest, HttpResponse } from '../types.js';
 import { errorBody, FakeFailure, httpStatusOf } from './failure.js';
-import { operationKey, STREAMS, unaryRoute, type Server } from './routes.js';
-import { createStream } from './stream.js';
+import { checkRequestSize, operationKey, STREAMS, unaryRoute, type Server } from './routes.js';
+import { createStream, type StreamEnd } from './stream.js';
 
 export interface EngineControl {
   readonly server: Server;
   readonly gateway: 'v1' | 'v2';
+  /** Whether a v2 error body carries `details: []` (3.6 on; 3.5's leaves it out). */
+  readonly emptyDetails: boolean;
   readonly prefixes: readonly string[];
-  /** Resolves when the fake is not paused. */
-  gate(): Promise<void>;
+  /** Resolves when the fake is not paused; rejects when `signal` aborts first. */
+  gate(signal?: AbortSignal): Promise<void>;
   /** The failure queued for this operation by `failNext`, taken. */
   takeFailure(operation: string): FakeFailure | undefined;
-  /** Throws once the fake is closed. */
-  checkOpen(): void;
-  /** Streams still open, ended by close(). */
-  readonly streams: Set<{ end(): void }>;
+  /** Throws, as a refused connection, once the fake is closed or stopped, or for a URL not the fake's. */
+  checkOpen(url: string): void;
+  /** Streams still open, ended by stop() and close(). */
+  readonly streams: Set<StreamEnd>;
 }
 
 function answer(status: number, body: string, contentType = 'application/json'): HttpResponse {
@@ -33,19 +35,22 @@ function answer(status: number, body: string, contentType = 'application/json'):
   };
 }
 
-function failed(failure: FakeFailure, gateway: 'v1' | 'v2'): HttpResponse {
-  return answer(httpStatusOf(failure.code, gateway), errorBody(failure, gateway));
+function failed(failure: FakeFailure, control: EngineControl): HttpResponse {
+  return answer(httpStatusOf(failure.code, control.gateway), errorBody(failure, control.gateway, control.emptyDetails));
 }
 
-function notFound(gateway: 'v1' | 'v2'): HttpResponse {
-  return gateway === 'v1' ? answer(404, 'Not Found\n', 'text/plain') : failed(new FakeFailure(5, 'Not Found'), gateway);
+function notFound(control: EngineControl): HttpResponse {
+  return control.gateway === 'v1'
+    ? answer(404, 'Not Found\n', 'text/plain')
+    : failed(new FakeFailure(5, 'Not Found'), control);
 }
 
 export function createFakeEngine(control: EngineControl): HttpEngine {
   return {
     async send(request: HttpRequest): Promise<HttpResponse> {
-      control.checkOpen();
-      await control.gate();
+      control.checkOpen(request.url);
+      await control.gate(request.signal);
+      control.checkOpen(request.url); // stopped while paused
       if (request.signal.aborted) throw request.signal.reason;
       const { gateway, server } = control;
       const path = pathOf(request.url);
@@ -63,21 +68,22 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
         }
       }
       const prefix = control.prefixes.find((p) => path.startsWith(`${p}/`));
-      if (prefix === undefined) return notFound(gateway);
+      if (prefix === undefined) return notFound(control);
       const route = path.slice(prefix.length);
       const unary = unaryRoute(route);
       const streamed = STREAMS[route];
-      if (!unary && !streamed) return notFound(gateway);
+      if (!unary && !streamed) return notFound(control);
       if (request.method !== 'POST') {
         return gateway === 'v1'
           ? answer(405, 'Method Not Allowed\n', 'text/plain')
-          : failed(new FakeFailure(12, 'Method Not Allowed'), gateway);
+          : failed(new FakeFailure(12, 'Method Not Allowed'), control);
       }
       const token = request.headers['Authorization'] ?? request.headers['authorization'];
       const call = { server, body: request.body ?? '', token, signal: request.signal };
       try {
         const failure = control.takeFailure(operationKey(route));
         if (failure) throw failure;
+        checkRequestSize(route, call.body);
         if (streamed) {
           const stream = createStream(request.signal, control.gate);
           control.streams.add(stream);
@@ -91,10 +97,11 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
           };
         }
         const result = await unary!(call);
-        await control.gate();
+        await control.gate(request.signal);
+        control.checkOpen(request.url); // stopped before it answered
         return answer(200, JSON.stringify(result));
       } catch (e) {
-        if (e instanceof FakeFailure) return failed(e, gateway);
+        if (e instanceof FakeFailure) return failed(e, control);
         throw e;
       }
     },

@@ -1,5 +1,6 @@
 // A failure the fake answers with: a gRPC code and etcd's message, written as the gateway of the fake's version
-// writes it (grpc-gateway v1: `{error, message, code}`; v2: `{code, message, details}`) with that gateway's status.
+// writes it (grpc-gateway v1: `{error, message, code}`; v2: `{code, message}` on 3.5, whose marshaler leaves the
+// empty `details` out (measured), `{code, message, details: []}` on 3.6) with that gateway's status.
 import { GrpcCode, grpcCodeName } from '../codes.js';
 
 export class FakeFailure extends Error {
@@ -11,6 +12,9 @@ export class FakeFailure extends Error {
     this.name = 'FakeFailure';
   }
 }
+
+/** etcd's default `--max-request-bytes` (1.5 MiB): a raft request's limit, and a watch response fragment's. */
+export const MAX_REQUEST_BYTES = 1_572_864;
 
 /** etcd's own messages for the failures the fake produces, by cause. */
 export const ETCD_ERRORS = {
@@ -34,6 +38,10 @@ export const ETCD_ERRORS = {
   notLeader: () => new FakeFailure(GrpcCode.FailedPrecondition, 'election: not leader'),
   noLeader: () => new FakeFailure(GrpcCode.Unknown, 'election: no leader'),
   sessionExpired: () => new FakeFailure(GrpcCode.Unknown, 'mutex: session is expired'),
+  requestTooLarge: () => new FakeFailure(GrpcCode.InvalidArgument, 'etcdserver: request is too large'),
+  noSpace: () => new FakeFailure(GrpcCode.ResourceExhausted, 'etcdserver: mvcc: database space exceeded'),
+  messageTooLarge: (size: number, max: number) =>
+    new FakeFailure(GrpcCode.ResourceExhausted, `grpc: received message larger than max (${size} vs. ${max})`),
 } as const;
 
 /** grpc-gateway's HTTP status of a code; v2 answers FAILED_PRECONDITION with 400 (measured, GATEWAY.md). */
@@ -59,11 +67,10 @@ export function httpStatusOf(code: number, gateway: 'v1' | 'v2'): number {
   return table[code] ?? 500;
 }
 
-export function errorBody(failure: FakeFailure, gateway: 'v1' | 'v2'): string {
+export function errorBody(failure: FakeFailure, gateway: 'v1' | 'v2', emptyDetails = false): string {
   const { code, message } = failure;
-  return gateway === 'v1'
-    ? JSON.stringify({ error: message, message, code })
-    : JSON.stringify({ code, message, details: [] });
+  if (gateway === 'v1') return JSON.stringify({ error: message, message, code });
+  return JSON.stringify(emptyDetails ? { code, message, details: [] } : { code, message });
 }
 
 /** A failure a test asks for (`fake.failNext`): a code by number or name (`'UNAVAILABLE'`), and a message. */

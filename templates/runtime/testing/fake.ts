@@ -15,6 +15,7 @@ import { Leases } from './lease.js';
 import { createFakeWebSocketClass } from './socket.js';
 import { CLUSTER_ID, MEMBER_ID, operationKey, type Server } from './routes.js';
 import { Store } from './store.js';
+import type { StreamEnd } from './stream.js';
 
 export type { FakeFailureSpec } from './failure.js';
 
@@ -26,6 +27,10 @@ export interface FakeEtcdOptions {
    * 100 ms), for code under test that waits for a lease to run out instead of calling `advance`.
    */
   clock?: 'manual' | 'real';
+  /** etcd's `--auth-token-ttl`: seconds a simple token lives unused (default 300). */
+  authTokenTtl?: number;
+  /** etcd's `--quota-backend-bytes`: writes past it fail with NOSPACE (RESOURCE_EXHAUSTED). Default 2 GiB. */
+  quotaBackendBytes?: number;
 }
 
 export interface FakeEtcd {
@@ -41,6 +46,13 @@ export interface FakeEtcd {
   /** Holds every answer (and every stream message) until `resume()`. */
   pause(): void;
   resume(): void;
+  /**
+   * Takes the member down as a killed etcd (`graceful`: a stopped one): every stream breaks (or, graceful, ends as
+   * that version's gateway ends it), and calls and sockets are refused until `start()`. Keys, revisions, leases and
+   * users stay, as on etcd's disk; `start()` gives every lease its full TTL again, as a restarted etcd does.
+   */
+  stop(options?: { graceful?: boolean }): void;
+  start(): void;
   /** Ends every stream; calls after it fail as if the server were gone. */
   close(): void;
 }
@@ -55,7 +67,7 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
   const [major = 3, minor = 0] = version.split('.').map(Number);
   const store = new Store();
   const leases = new Leases(store);
-  const auth = new Auth(() => leases.now);
+  const auth = new Auth(() => leases.now, (options.authTokenTtl ?? 300) * 1000);
   const ticks = new Set<() => void>();
   const v34 = major === 3 && minor <= 4;
   const server: Server = {
@@ -68,22 +80,40 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     header: () => ({ cluster_id: CLUSTER_ID, member_id: MEMBER_ID, revision: String(store.revision), raft_term: '2' }),
     gauges: { watchers: 0, watchStreams: 0 },
     onProgressTick: (tick) => (ticks.add(tick), () => ticks.delete(tick)),
+    quota: { bytes: options.quotaBackendBytes ?? 2 * 1024 ** 3, alarmed: false },
   };
   const failures = new Map<string, FakeFailure[]>();
-  const streams = new Set<{ end(): void }>();
+  const streams = new Set<StreamEnd>();
   let paused: { promise: Promise<void>; release: () => void } | undefined;
   let closed = false;
+  let down = false;
   const preferred = prefixForVersion(version);
   const prefixes =
     preferred === '/v3' ? ['/v3', '/v3beta'] : preferred === '/v3beta' ? ['/v3beta', '/v3alpha'] : ['/v3alpha'];
-  const gate = (): Promise<void> => paused?.promise ?? Promise.resolve();
-  const checkOpen = (): void => {
-    if (closed)
-      throw Object.assign(new TypeError('fetch failed: the fake etcd is closed'), { cause: { code: 'ECONNREFUSED' } });
+  // Held while paused; a caller's abort (its timeout) ends the wait, as a client gives up on a hung server.
+  const gate = (signal?: AbortSignal): Promise<void> => {
+    if (paused === undefined) return Promise.resolve();
+    if (signal === undefined) return paused.promise;
+    const held = paused.promise;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void held.then(() => (signal.removeEventListener('abort', onAbort), resolve()));
+    });
+  };
+  const endpoint = `http://fake-etcd-${++fakes}.invalid:2379`;
+  const checkOpen = (url?: string): void => {
+    const why = closed ? 'is closed' : down ? 'is stopped' : url?.startsWith(`${endpoint}/`) === false ? '' : undefined;
+    if (why === undefined) return;
+    const what =
+      why === '' ? `nothing listens at ${url} (a fake engine reaches ${endpoint} only)` : `the fake etcd ${why}`;
+    throw Object.assign(new TypeError(`fetch failed: ${what}`), { cause: { code: 'ECONNREFUSED' } });
   };
   const engine = createFakeEngine({
     server,
     gateway: v34 ? 'v1' : 'v2',
+    emptyDetails: major > 3 || (major === 3 && minor >= 6),
     prefixes,
     streams,
     gate,
@@ -110,7 +140,9 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     paused?.release();
     paused = undefined;
   }
-  const endpoint = `http://fake-etcd-${++fakes}.invalid:2379`;
+  const endStreams = (how: 'break' | 'end' | 'fail'): void => {
+    for (const stream of [...streams]) stream.end(how);
+  };
   return {
     version,
     // No liveness probes (the fake never hangs unless paused, and a paused fake must hold calls, not fail them over);
@@ -129,11 +161,22 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
       paused = { promise, release };
     },
     resume,
+    stop(stopOptions = {}) {
+      down = true;
+      resume();
+      // A stopped 3.4 ends a stream with an error chunk; 3.5 closes it without one (GATEWAY.md).
+      endStreams(stopOptions.graceful ? (v34 ? 'fail' : 'end') : 'break');
+    },
+    start() {
+      down = false;
+      leases.renewAll();
+      auth.forgetTokens();
+    },
     close() {
       closed = true;
       if (ticker !== undefined) clearInterval(ticker);
       resume();
-      for (const stream of [...streams]) stream.end();
+      endStreams('end');
     },
   };
 }

@@ -81,6 +81,11 @@ export class Leases {
     for (const lease of due) this.drop(lease);
   }
 
+  /** Every lease gets its full TTL again, as a restarted etcd's lessor extends them. */
+  renewAll(): void {
+    for (const lease of this.leases.values()) lease.deadline = this.now + lease.granted * 1000;
+  }
+
   private remaining(lease: Lease): number {
     return Math.max(0, Math.ceil((lease.deadline - this.now) / 1000));
   }

@@ -2,10 +2,11 @@
 // would: which calls need a token, which stream, which wait (locks, campaigns).
 import { GrpcCode } from '../codes.js';
 import type { Auth } from './auth.js';
-import { FakeFailure } from './failure.js';
+import { ETCD_ERRORS, FakeFailure, MAX_REQUEST_BYTES } from './failure.js';
 import * as kv from './kv.js';
 import type { Leases } from './lease.js';
 import * as locks from './locks.js';
+import { dbSize, streamSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
 import type { FakeStream } from './stream.js';
 import { createWatchSession, type WatchContext } from './watch.js';
@@ -24,6 +25,8 @@ export interface Server {
   /** etcd's watch gauges, for /metrics: watchers and watch streams open now. */
   readonly gauges: { watchers: number; watchStreams: number };
   onProgressTick(tick: () => void): () => void;
+  /** `--quota-backend-bytes`, and whether the NOSPACE alarm went off (it stays: the fake has no disarm). */
+  readonly quota: { readonly bytes: number; alarmed: boolean };
 }
 
 export interface Call {
@@ -49,7 +52,7 @@ export function context(call: Call, user: string | undefined): WatchContext {
         server.auth.allow(server.auth.user(call.token), 'read', key, end);
         return undefined;
       } catch (e) {
-        return (e as Error).message;
+        return cancelReason(e as Error);
       }
     },
     onProgressTick: (tick) => server.onProgressTick(tick),
@@ -57,13 +60,57 @@ export function context(call: Call, user: string | undefined): WatchContext {
   };
 }
 
+/** A watch's cancel reason as etcd writes a gRPC error into it: `rpc error: code = PermissionDenied desc = …`. */
+function cancelReason(error: Error): string {
+  if (!(error instanceof FakeFailure)) return error.message;
+  const goName = Object.keys(GrpcCode).find((name) => GrpcCode[name as keyof typeof GrpcCode] === error.code);
+  return `rpc error: code = ${goName ?? 'Unknown'} desc = ${error.message}`;
+}
+
 /** A handler that needs a user when auth is on (KV, locks, elections). */
 const authed =
-  (handle: (ctx: WatchContext, request: Json, call: Call) => Json | Promise<Json>): Unary =>
+  (handle: (ctx: WatchContext, request: Json, call: Call) => Json | Promise<Json>, user = userOf): Unary =>
+  (call) =>
+    handle(context(call, user(call)), parse(call.body), call);
+
+const userOf = (call: Call): string | undefined => call.server.auth.user(call.token);
+
+/** v3lock and the snapshot route answer a bad token with UNKNOWN (HTTP 500), not 401 (measured, GATEWAY.md). */
+function userOr500(call: Call): string | undefined {
+  try {
+    return userOf(call);
+  } catch (e) {
+    if (e instanceof FakeFailure && e.code === GrpcCode.Unauthenticated)
+      throw new FakeFailure(GrpcCode.Unknown, e.message);
+    throw e;
+  }
+}
+
+/** etcd's quota check before a write: past `--quota-backend-bytes` the NOSPACE alarm goes off and writes fail. */
+const spending =
+  (handle: Unary): Unary =>
   (call) => {
-    const user = call.server.auth.user(call.token);
-    return handle(context(call, user), parse(call.body), call);
+    const { quota, store } = call.server;
+    if (quota.alarmed || store.bytes + call.body.length > quota.bytes) {
+      quota.alarmed = true;
+      throw ETCD_ERRORS.noSpace();
+    }
+    return handle(call);
   };
+
+/** gRPC's message limit of an etcd server (`--max-request-bytes` 1.5 MiB + 512 KiB) and raft's request limit. */
+const MAX_MESSAGE_BYTES = 2_097_152; // 2 MiB
+const RAFT_ROUTES = ['/kv/put', '/kv/txn', '/kv/deleterange', '/kv/compaction', '/lease/grant'];
+
+/**
+ * etcd's size limits on a request: the message as gRPC receives it, then a raft request. The fake sizes it as the
+ * bytes its JSON carries (3/4 of it: keys and values are base64), close enough where keys and values dominate.
+ */
+export function checkRequestSize(route: string, body: string): void {
+  const size = Math.floor((body.length * 3) / 4);
+  if (size > MAX_MESSAGE_BYTES) throw ETCD_ERRORS.messageTooLarge(size, MAX_MESSAGE_BYTES);
+  if (size > MAX_REQUEST_BYTES && RAFT_ROUTES.includes(route)) throw ETCD_ERRORS.requestTooLarge();
+}
 
 const open =
   (handle: (server: Server, request: Json) => Json): Unary =>
@@ -86,21 +133,21 @@ export function unaryRoute(route: string): Unary | undefined {
 
 const unaryRoutes = (leases: ReturnType<typeof leaseRoutes>): Readonly<Record<string, Unary>> => ({
   '/kv/range': authed((ctx, r) => kv.range(ctx, r)),
-  '/kv/put': authed((ctx, r) => kv.put(ctx, r)),
+  '/kv/put': spending(authed((ctx, r) => kv.put(ctx, r))),
   '/kv/deleterange': authed((ctx, r) => kv.deleteRange(ctx, r)),
-  '/kv/txn': authed((ctx, r) => kv.txn(ctx, r)),
+  '/kv/txn': spending(authed((ctx, r) => kv.txn(ctx, r))),
   '/kv/compaction': authed(
     (ctx, r, call) => (call.server.auth.requireRoot(call.server.auth.user(call.token)), kv.compaction(ctx, r)),
   ),
-  '/lease/grant': open((s, r) => s.leases.grant(r)),
+  '/lease/grant': spending(open((s, r) => s.leases.grant(r))),
   '/lease/revoke': leases.revoke,
   '/kv/lease/revoke': leases.revoke,
   '/lease/timetolive': leases.timeToLive,
   '/kv/lease/timetolive': leases.timeToLive,
   '/lease/leases': leases.leases,
   '/kv/lease/leases': leases.leases,
-  '/lock/lock': authed((ctx, r, call) => locks.lock(ctx, r, call.signal)),
-  '/lock/unlock': authed((ctx, r) => locks.unlock(ctx, r)),
+  '/lock/lock': authed((ctx, r, call) => locks.lock(ctx, r, call.signal), userOr500),
+  '/lock/unlock': authed((ctx, r) => locks.unlock(ctx, r), userOr500),
   '/election/campaign': authed((ctx, r, call) => locks.campaign(ctx, r, call.signal)),
   '/election/proclaim': authed((ctx, r) => locks.proclaim(ctx, r)),
   '/election/leader': authed((ctx, r) => locks.leader(ctx, r)),
@@ -108,15 +155,16 @@ const unaryRoutes = (leases: ReturnType<typeof leaseRoutes>): Readonly<Record<st
   '/maintenance/status': (call) => {
     if (!call.server.statusWithoutToken) call.server.auth.user(call.token);
     const { server } = call;
+    const size = String(dbSize(server.store));
     return {
       header: server.header(),
       version: server.version,
-      dbSize: '24576',
+      dbSize: size,
       leader: MEMBER_ID,
       raftIndex: String(server.store.revision),
       raftTerm: '2',
       raftAppliedIndex: String(server.store.revision),
-      dbSizeInUse: '24576',
+      dbSizeInUse: size,
     };
   },
   '/cluster/member/remove': () => {
@@ -150,6 +198,10 @@ export const STREAMS: Readonly<Record<string, Streamed>> = {
     for (const request of jsonObjects(call.body))
       stream.push({ header: call.server.header(), ...call.server.leases.keepAlive(request) });
     stream.end();
+  },
+  '/maintenance/snapshot': (call, stream) => {
+    call.server.auth.requireRoot(userOr500(call));
+    void streamSnapshot(call.server.store, () => call.server.header(), stream);
   },
   '/election/observe': (call, stream) => {
     const user = call.server.auth.user(call.token);

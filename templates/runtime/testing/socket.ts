@@ -4,7 +4,7 @@
 import type { WebSocketConstructor, WebSocketLike } from '../types.js';
 import type { Server } from './routes.js';
 import { context } from './routes.js';
-import type { FakeStream } from './stream.js';
+import type { FakeStream, StreamEnd } from './stream.js';
 import { createWatchSession } from './watch.js';
 import { jsonObjects, type Json } from './wire.js';
 
@@ -13,8 +13,8 @@ type Listener = (event: { data?: unknown; code?: number; reason?: string }) => v
 export function createFakeWebSocketClass(
   server: Server,
   gate: () => Promise<void>,
-  checkOpen: () => void,
-  sockets: Set<{ end(): void }>,
+  checkOpen: (url: string) => void,
+  sockets: Set<StreamEnd>,
 ): WebSocketConstructor {
   return class FakeWebSocket implements WebSocketLike {
     readyState = 0;
@@ -38,10 +38,11 @@ export function createFakeWebSocketClass(
         chunks: () => ({ [Symbol.asyncIterator]: async function* () {} }),
       };
       this.abort.signal.addEventListener('abort', () => closes.splice(0).forEach((c) => c()));
-      const handle = { end: () => this.close() };
+      // A killed server's socket closes abnormally (1006); a stopping one says it is going away (1001).
+      const handle: StreamEnd = { end: (how) => this.close(how === 'break' ? 1006 : 1001) };
       queueMicrotask(() => {
         try {
-          checkOpen();
+          checkOpen(url.replace(/^ws/, 'http'));
           if (!/\/watch$/.test(new URL(url).pathname)) throw new Error('not a watch socket');
         } catch {
           this.readyState = 3;

@@ -31,6 +31,9 @@ type History = { rev: number; kv: KeyValue | undefined }[];
 export class Store {
   revision = 1;
   compacted = 0;
+  /** What the writes so far take in etcd's backend, roughly (keys, values, 64 bytes each): it only grows, as the
+   *  database file does until a defragmentation. */
+  bytes = 0;
   private readonly keys = new Map<string, History>();
   /** Every key with a history, in byte order (kept sorted on insert: ranges find their start by bisection). */
   private readonly sorted: string[] = [];
@@ -88,6 +91,7 @@ export class Store {
       this.keys.set(key, history);
       this.sorted.splice(this.lowerBound(key), 0, key);
     }
+    this.bytes += key.length + (kv?.value.length ?? 0) + 64;
     const last = history[history.length - 1];
     if (last && last.rev === rev) last.kv = kv;
     else history.push({ rev, kv });

@@ -7,17 +7,27 @@ export interface FakeStream {
   push(result: Json): void;
   /** A last `{"error":…}` message (what the gateway sends when the stream fails after its headers), then the end. */
   fail(error: Json): void;
-  end(): void;
+  /**
+   * Ends the stream: `'end'` (default) as a server closing it, `'fail'` after the chunk a stopping grpc-gateway v1
+   * sends (`transport is closing`), `'break'` as a killed server's connection (the reader's next read throws).
+   */
+  end(how?: 'end' | 'fail' | 'break'): void;
   readonly closed: boolean;
   /** Called once when the stream ends either way (release watchers, waiters). */
   onClose(cleanup: () => void): void;
   chunks(): AsyncIterable<Uint8Array>;
 }
 
-export function createStream(signal: AbortSignal, gate: () => Promise<void>): FakeStream {
+/** What the fake ends when it stops or closes: a stream, or a socket. */
+export interface StreamEnd {
+  end(how?: 'end' | 'fail' | 'break'): void;
+}
+
+export function createStream(signal: AbortSignal, gate: (signal: AbortSignal) => Promise<void>): FakeStream {
   const queue: Uint8Array[] = [];
   const cleanups: (() => void)[] = [];
   let ended = false;
+  let broken = false;
   let wake: (() => void) | undefined;
   const encoder = new TextEncoder();
   const notify = (): void => {
@@ -42,7 +52,17 @@ export function createStream(signal: AbortSignal, gate: () => Promise<void>): Fa
       queue.push(encoder.encode(`${JSON.stringify({ error })}\n`));
       close();
     },
-    end: close,
+    end(how = 'end') {
+      if (how === 'fail')
+        stream.fail({
+          grpc_code: 14,
+          http_code: 503,
+          message: 'transport is closing',
+          http_status: 'Service Unavailable',
+        });
+      if (how === 'break') broken = !ended;
+      close();
+    },
     get closed() {
       return ended;
     },
@@ -55,8 +75,10 @@ export function createStream(signal: AbortSignal, gate: () => Promise<void>): Fa
         async *[Symbol.asyncIterator]() {
           for (;;) {
             if (signal.aborted) throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+            if (broken)
+              throw Object.assign(new TypeError('terminated: other side closed'), { cause: { code: 'ECONNRESET' } });
             if (queue.length > 0) {
-              await gate();
+              await gate(signal);
               yield queue.shift()!;
               continue;
             }

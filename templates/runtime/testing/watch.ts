@@ -1,6 +1,7 @@
 // Watch streams as etcd's server runs them: creates (client-chosen ids honoured), catch-up from a past revision,
 // the compacted cancel, filters, prev_kv, cancels, requested progress and progress notifications, every event of a
 // revision in one message.
+import { MAX_REQUEST_BYTES } from './failure.js';
 import type { KvContext } from './kv.js';
 import { kvJson } from './kv.js';
 import type { Revision, StoreEvent } from './store.js';
@@ -25,8 +26,6 @@ interface Watcher {
   readonly fragment: boolean;
   readonly stop: () => void;
 }
-
-const MAX_REQUEST_BYTES = 1_572_864; // 1.5 MiB, etcd's default --max-request-bytes
 
 function matches(w: Watcher, e: StoreEvent): boolean {
   if ((e.type === 'PUT' && w.noPut) || (e.type === 'DELETE' && w.noDelete)) return false;

@@ -118,7 +118,18 @@ export function parse(text: string): Json {
     const value = JSON.parse(text) as unknown;
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
   } catch (e) {
-    throw new FakeFailure(GrpcCode.InvalidArgument, (e as Error).message);
+    throw new FakeFailure(GrpcCode.InvalidArgument, goJsonError(text, (e as Error).message));
   }
   throw new FakeFailure(GrpcCode.InvalidArgument, 'json: cannot unmarshal into Go value of type proto message');
+}
+
+/**
+ * Go's encoding/json words for a body JSON.parse refused: `unexpected EOF` when it stops short, else `invalid
+ * character 'x' …` at the place V8 names.
+ */
+function goJsonError(text: string, v8Message: string): string {
+  const at = /position (\d+)/.exec(v8Message);
+  const position = at ? Number(at[1]) : text.length;
+  if (position >= text.trimEnd().length || /end of JSON input|Unterminated/.test(v8Message)) return 'unexpected EOF';
+  return `invalid character '${text[position]}' looking for beginning of value`;
 }
