@@ -1,7 +1,7 @@
 /**
  * createFakeEtcd on its own: what the differential suites (project fake-3.5.30) do not reach — range options, the
  * txn limit, compaction answers, auth, each version's error body and status (GATEWAY.md), and the test controls
- * failNext, pause/resume, advance and close.
+ * failNext, pause/resume, advance, stop/start and close.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, createFakeEtcd, EtcdError, Op, type FakeEtcd } from '../../generated/index.js';
@@ -164,5 +164,63 @@ describe('test controls', () => {
     expect((await client.lease.timeToLive({ ID })).TTL).toBe(-1n);
     fake.close();
     await expect(createClient({ ...fake.clientOptions, retry: { deadlineMs: 100 } }).get('l')).rejects.toThrow(/closed/);
+  });
+});
+
+describe('stop and start, and other endpoints', () => {
+  it('stop breaks a watch and refuses calls; start brings back the keys, renews leases, forgets tokens', async () => {
+    const { fake, client } = fakeClient();
+    const { ID } = await client.lease.grant({ TTL: 10 });
+    await client.put('s/leased', 'v', { lease: ID });
+    await client.auth.userAdd({ name: 'root', password: 'pw' });
+    await client.auth.userGrantRole({ user: 'root', role: 'root' });
+    await client.auth.enable({});
+    const root = createClient({ ...fake.clientOptions, auth: { name: 'root', password: 'pw' } });
+    const { token } = await root.auth.authenticate({ name: 'root', password: 'pw' });
+    const read = () => raw(fake, '/v3/kv/range', { key: btoa('s/leased') }, { Authorization: token });
+    expect((await read()).status).toBe(200);
+    const watch = await fake.clientOptions.engine.send({
+      url: `${fake.clientOptions.endpoints as string}/v3/watch`,
+      method: 'POST',
+      headers: { Authorization: token },
+      body: JSON.stringify({ create_request: { key: btoa('s/') } }),
+      signal: new AbortController().signal,
+    });
+    const chunks = watch.chunks()[Symbol.asyncIterator]();
+    expect(text((await chunks.next()).value)).toContain('"created":true');
+    fake.advance(9_000);
+    fake.stop();
+    await expect(chunks.next()).rejects.toMatchObject({ cause: { code: 'ECONNRESET' } });
+    const refused = createClient({ ...fake.clientOptions, retry: { deadlineMs: 100 } });
+    await expect(refused.get('s/leased')).rejects.toThrow(/fetch failed: the fake etcd is stopped/);
+    refused.close();
+    fake.start();
+    expect(await read()).toMatchObject({ status: 401, body: { message: 'etcdserver: invalid auth token' } });
+    expect(await root.getText('s/leased')).toBe('v'); // kept, as on etcd's disk; the client authenticated again
+    fake.advance(9_000); // 18 s after the grant: alive, because start gave it its 10 s again
+    expect(await root.getText('s/leased')).toBe('v');
+    fake.advance(1_500);
+    expect(await root.getText('s/leased')).toBeUndefined();
+    root.close();
+  });
+
+  it('refuses an endpoint that is not its own, so a client fails over to it', async () => {
+    const fake = createFakeEtcd();
+    open.push(fake);
+    const client = createClient({ ...fake.clientOptions, endpoints: ['http://127.0.0.1:1', fake.clientOptions.endpoints as string] });
+    await client.put('f', 'v');
+    expect(await client.getText('f')).toBe('v');
+    const only = createClient({ ...fake.clientOptions, endpoints: 'http://127.0.0.1:1', retry: { deadlineMs: 100 } });
+    await expect(only.get('f')).rejects.toThrow(/nothing listens at http:\/\/127\.0\.0\.1:1/);
+    only.close();
+    client.close();
+  });
+
+  it('a call held by pause() still ends by its own timeout', async () => {
+    const { fake, client } = fakeClient();
+    fake.pause();
+    const error = await fail(client.put('t', 'v', { timeoutMs: 100 }));
+    expect(error.codeName).toBe('DEADLINE_EXCEEDED');
+    fake.resume();
   });
 });
