@@ -16,6 +16,7 @@ interface Lease {
 
 export class Leases {
   private readonly leases = new Map<bigint, Lease>();
+  private readonly nextId = idGenerator();
   now = 0;
 
   constructor(private readonly store: Store) {}
@@ -24,7 +25,7 @@ export class Leases {
     const ttl = Math.max(int(request, 'TTL'), MIN_TTL);
     let leaseId = id(request, 'ID');
     if (leaseId !== 0n && this.leases.has(leaseId)) throw ETCD_ERRORS.leaseExists();
-    while (leaseId === 0n || this.leases.has(leaseId)) leaseId = randomId();
+    while (leaseId === 0n || this.leases.has(leaseId)) leaseId = this.nextId();
     this.leases.set(leaseId, { id: leaseId, granted: ttl, deadline: this.now + ttl * 1000, keys: new Set() });
     return { ID: String(leaseId), TTL: String(ttl) };
   }
@@ -97,8 +98,12 @@ export class Leases {
   }
 }
 
-function randomId(): bigint {
-  const words = new Uint32Array(2);
-  globalThis.crypto.getRandomValues(words);
-  return (BigInt(words[0]! & 0x7fffffff) << 32n) | BigInt(words[1]!) || 1n;
+/**
+ * A new lease ID as etcd's idutil makes one: a random high part (etcd's: from the member ID) and a counter below,
+ * positive in 63 bits. Not crypto-random: IDs only need to differ, and a grant should cost no more than a put.
+ */
+function idGenerator(): () => bigint {
+  const high = BigInt(Math.floor(Math.random() * 0x7fff_ffff) + 1) << 32n;
+  let count = Math.floor(Math.random() * 0xffff_ffff);
+  return () => high | BigInt((count = (count + 1) % 0x1_0000_0000));
 }
