@@ -4,7 +4,7 @@
 import type { ClientEvent, ClientOptions } from '../types.js';
 import type { Liveness } from './liveness.js';
 import type { observeStart, Observation } from './observe.js';
-import { createScope, type Scope } from './signals.js';
+import { childScope, type Scope } from './signals.js';
 
 /** An attempt under way: its scope (guarded), `heard()` on each sign of life, `end()` once it is over. */
 export interface OpenAttempt {
@@ -78,7 +78,7 @@ export async function runAttempt<T>(
     return { value, attempt };
   } catch (error) {
     // A stream stopped by its caller is reported as such; a call reports what it failed with.
-    attempt.end(scope.signal.aborted ? scope.signal.reason : error, type === 'stream' && scope.signal.aborted);
+    attempt.end(scope.aborted ? scope.reason : error, type === 'stream' && scope.aborted);
     throw error;
   }
 }
@@ -90,10 +90,10 @@ function guard(
   scope: Scope,
 ): { scope: Scope; heard(): void; release(): void } {
   if (liveness === undefined) return { scope, heard: () => undefined, release: () => undefined };
-  const child = createScope([scope.signal]);
+  const child = childScope(scope);
   const watched = liveness.guard(endpoint, (error) => child.abort(error));
   return {
-    scope: { ...child, deadline: scope.deadline },
+    scope: child,
     heard: watched.heard,
     release: () => {
       watched.release();

@@ -1,7 +1,7 @@
 // The token a call sends. With a user name and password the client authenticates lazily, shares one in-flight
 // authentication among concurrent calls, and can drop a token the server rejected (expired) to fetch a new one.
 import { GrpcCode } from '../codes.js';
-import { raceSignal } from './signals.js';
+import { raceSignal, type SignalSource } from './signals.js';
 import type { AuthOptions, Prefix } from '../types.js';
 import type { EtcdError } from '../errors.js';
 
@@ -9,8 +9,11 @@ import type { EtcdError } from '../errors.js';
 export type Authenticate = (endpoint: string, prefix: Prefix, name: string, password: string) => Promise<string>;
 
 export interface TokenSource {
-  /** The token to send, authenticating first if needed; undefined when the client has no auth. */
-  get(endpoint: string, prefix: Prefix, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * The token to send, authenticating first if needed (bounded by `from`'s signal); undefined when the client has
+   * no auth.
+   */
+  get(endpoint: string, prefix: Prefix, from: SignalSource): Promise<string | undefined>;
   /** Forgets `token` if it is still the current one. False when no new token can be obtained (static token). */
   invalidate(token: string): boolean;
 }
@@ -25,12 +28,12 @@ export function createTokenSource(auth: AuthOptions | undefined, authenticate: A
   let current: string | undefined;
   let inflight: Promise<string> | undefined;
   return {
-    async get(endpoint, prefix, signal) {
+    async get(endpoint, prefix, from) {
       if (current !== undefined) return current;
       inflight ??= authenticate(endpoint, prefix, name, password)
         .then((token) => (current = token))
         .finally(() => (inflight = undefined));
-      return raceSignal(inflight, signal);
+      return raceSignal(inflight, from.signal);
     },
     invalidate(token) {
       if (current === token) current = undefined;

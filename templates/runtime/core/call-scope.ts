@@ -33,7 +33,7 @@ export function callPlan(
   return {
     operation: op.name,
     safety: idempotent ? 'read' : op.safety,
-    signal: scope.signal,
+    scope,
     retryDeadline: Date.now() + (retry?.deadlineMs ?? timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS),
     backoff: retryBackoff(retry),
   };

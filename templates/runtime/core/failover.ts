@@ -5,7 +5,7 @@ import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError, isRetriable, type EndpointFailure } from '../errors.js';
 import { backoffDelay, type Backoff } from './backoff.js';
 import { moveOn, neverReachedServer } from './endpoints.js';
-import { sleep } from './signals.js';
+import { sleep, type Scope } from './signals.js';
 
 /** The endpoints of one client and the one new calls start on (shared by every call). */
 export interface EndpointRing {
@@ -16,7 +16,8 @@ export interface EndpointRing {
 export interface FailoverPlan {
   readonly operation: string;
   readonly safety: 'read' | 'write';
-  readonly signal: AbortSignal;
+  /** The call's scope: its abort ends the failover. */
+  readonly scope: Scope;
   /** Epoch milliseconds after which no new attempt starts. */
   readonly retryDeadline: number;
   /** The wait between rounds (every endpoint tried once). */
@@ -46,10 +47,11 @@ export async function withFailover<T>(
     try {
       return await run(attempt);
     } catch (error) {
-      if (plan.signal.aborted) {
+      const { scope } = plan;
+      if (scope.aborted) {
         // Out of time on this endpoint (a hung member): the next call starts on another one.
-        if (isDeadline(plan.signal.reason)) moveOn(ring, index);
-        throw plan.signal.reason;
+        if (isDeadline(scope.reason)) moveOn(ring, index);
+        throw scope.reason;
       }
       const verdict = classify(error, attempt.sent);
       if (verdict === 'fatal') throw error;
@@ -60,7 +62,7 @@ export async function withFailover<T>(
       if (tried.size < ring.endpoints.length) continue;
       const delay = backoffDelay(plan.backoff, round++);
       if (Date.now() + delay >= plan.retryDeadline) throw exhausted(failures, plan);
-      await sleep(delay, plan.signal);
+      await sleep(delay, scope.signal);
       tried.clear();
     }
   }

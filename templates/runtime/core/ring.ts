@@ -42,7 +42,7 @@ export async function oneAttempt<T>(
   try {
     return await run(attempt);
   } catch (error) {
-    if (plan.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
+    if (plan.scope.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
     moveOn(ring, ring.endpoints.indexOf(attempt.endpoint));
     throw new EtcdConnectionError(
       `${plan.operation} failed on ${attempt.endpoint}`,

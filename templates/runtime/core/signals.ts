@@ -1,18 +1,88 @@
 // Tiny AbortSignal helpers that need neither AbortSignal.any nor AbortSignal.timeout (older browsers lack them).
 
-/** A signal that aborts with the reason of the first parent to abort, or when aborted directly. */
-export interface Scope {
+/** What can hand out an AbortSignal when one is needed: a Scope, an AbortController. */
+export interface SignalSource {
   readonly signal: AbortSignal;
+}
+
+/**
+ * A call's (or an attempt's) cancellation: it aborts with the reason of the first parent to abort, after its
+ * timeout, or when aborted directly. Its AbortSignal is made on first read: an AbortSignal costs a few
+ * microseconds, more than the rest of a call against an in-memory server, and most calls never need one (the
+ * engines that send over a socket read it; a cached prefix and token do not).
+ */
+export interface Scope extends SignalSource {
+  readonly aborted: boolean;
+  /** The abort reason (undefined until aborted). */
+  readonly reason: unknown;
   /** Epoch milliseconds at which the scope times out, if it has a deadline. */
   readonly deadline: number | undefined;
   /** Aborts the scope (a no-op once aborted) and releases it. */
   abort(reason: unknown): void;
-  /** Releases the parent listeners and the timer; the signal stays as it is. */
+  /** Releases the parent listeners and the timer; the scope stays as it is. */
   dispose(): void;
+  /** Calls `listener(reason)` when the scope aborts (at once if it has); returns the function that stops it. */
+  onAbort(listener: (reason: unknown) => void): () => void;
+}
+
+class LinkedScope implements Scope {
+  aborted = false;
+  reason: unknown = undefined;
+  deadline: number | undefined = undefined;
+  private controller: AbortController | undefined;
+  private cleanups: (() => void)[] | undefined;
+  private listeners: Set<(reason: unknown) => void> | undefined;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (!this.aborted) {
+      this.aborted = true;
+      this.reason = reason;
+      this.controller?.abort(reason);
+      const listeners = this.listeners;
+      this.listeners = undefined;
+      if (listeners !== undefined) for (const listener of listeners) listener(reason);
+    }
+    this.dispose();
+  }
+
+  dispose(): void {
+    const cleanups = this.cleanups;
+    this.cleanups = undefined;
+    if (cleanups !== undefined) for (const cleanup of cleanups) cleanup();
+  }
+
+  onAbort(listener: (reason: unknown) => void): () => void {
+    if (this.aborted) {
+      listener(this.reason);
+      return () => undefined;
+    }
+    (this.listeners ??= new Set()).add(listener);
+    return () => this.listeners?.delete(listener);
+  }
+
+  /** Runs `cleanup` on dispose (or abort). */
+  addCleanup(cleanup: () => void): void {
+    (this.cleanups ??= []).push(cleanup);
+  }
+
+  /** Aborts after `timeoutMs` with the reason `onTimeout()` builds. */
+  setTimeout(timeoutMs: number, onTimeout: (() => unknown) | undefined): void {
+    this.deadline = Date.now() + timeoutMs;
+    const timer = setTimeout(() => this.abort(onTimeout ? onTimeout() : timeoutReason(timeoutMs)), timeoutMs);
+    this.addCleanup(() => clearTimeout(timer));
+  }
 }
 
 /**
- * Links `parents` (undefined entries are skipped) into one signal that also aborts after `timeoutMs` with the
+ * Links `parents` (undefined entries are skipped) into one scope that also aborts after `timeoutMs` with the
  * reason `onTimeout()` builds. Call dispose() when done, or long-lived parents keep a listener per call.
  */
 export function createScope(
@@ -20,30 +90,29 @@ export function createScope(
   timeoutMs?: number,
   onTimeout?: () => unknown,
 ): Scope {
-  const controller = new AbortController();
-  const cleanups: (() => void)[] = [];
-  const dispose = (): void => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-  };
-  const abort = (reason: unknown): void => {
-    if (!controller.signal.aborted) controller.abort(reason);
-    dispose();
-  };
+  const scope = new LinkedScope();
+  const abort = (reason: unknown): void => scope.abort(reason);
   for (const parent of parents) {
     if (parent === undefined) continue;
     if (parent.aborted) {
       abort(parent.reason);
       break;
     }
-    cleanups.push(follow(parent, abort));
+    scope.addCleanup(follow(parent, abort));
   }
-  let deadline: number | undefined;
-  if (timeoutMs !== undefined && !controller.signal.aborted) {
-    deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(() => abort(onTimeout ? onTimeout() : timeoutReason(timeoutMs)), timeoutMs);
-    cleanups.push(() => clearTimeout(timer));
-  }
-  return { signal: controller.signal, deadline, abort, dispose };
+  if (timeoutMs !== undefined && !scope.aborted) scope.setTimeout(timeoutMs, onTimeout);
+  return scope;
+}
+
+/**
+ * A scope inside `parent` (aborting with it) that can also be aborted on its own. It shows the parent's deadline
+ * unless `deadline: false` (a request that must not send a Grpc-Timeout header; the parent's timer still ends it).
+ */
+export function childScope(parent: Scope, options: { readonly deadline?: boolean } = {}): Scope {
+  const scope = new LinkedScope();
+  if (options.deadline !== false) scope.deadline = parent.deadline;
+  scope.addCleanup(parent.onAbort((reason) => scope.abort(reason)));
+  return scope;
 }
 
 /**
@@ -69,10 +138,9 @@ function follow(parent: AbortSignal, abort: (reason: unknown) => void): () => vo
     );
     scopes = created;
   }
-  const follower = (reason: unknown): void => abort(reason);
-  scopes.add(follower);
+  scopes.add(abort);
   const following = scopes;
-  return () => following.delete(follower);
+  return () => following.delete(abort);
 }
 
 function timeoutReason(ms: number): Error {

@@ -8,7 +8,7 @@ import { isInvalidTokenError, type TokenSource } from './auth.js';
 import { isOk } from './endpoints.js';
 import type { Attempt } from './failover.js';
 import { errorFromResponse, readJsonObject } from './responses.js';
-import { createScope, type Scope } from './signals.js';
+import { childScope, createScope, type Scope, type SignalSource } from './signals.js';
 import { DEFAULT_RETRY_DEADLINE_MS } from './version-cache.js';
 
 export interface TokenRetryDeps {
@@ -17,7 +17,7 @@ export interface TokenRetryDeps {
   readonly prefixOption: ClientOptions['prefix'];
   /** ClientOptions.maxResponseBytes, resolved. */
   readonly maxResponseBytes: number;
-  prefixOf(endpoint: string, signal: AbortSignal): Promise<Prefix>;
+  prefixOf(endpoint: string, from: SignalSource): Promise<Prefix>;
   post(
     endpoint: string,
     prefix: Prefix,
@@ -38,8 +38,8 @@ export async function sendWithToken(
 ): Promise<HttpResponse> {
   const { endpoint } = attempt;
   const { tokens, post } = deps;
-  const prefix = await deps.prefixOf(endpoint, scope.signal);
-  const token = op.noAuth === true ? undefined : await tokens.get(endpoint, prefix, scope.signal);
+  const prefix = await deps.prefixOf(endpoint, scope);
+  const token = op.noAuth === true ? undefined : await tokens.get(endpoint, prefix, scope);
   attempt.sent = true;
   let response: HttpResponse;
   try {
@@ -47,13 +47,13 @@ export async function sendWithToken(
   } catch (error) {
     if (!tokenClosedConnection(tokens, op, token, error, scope)) throw error;
     // Upstream 3.4.23 closes the connection on an expired token (etcd-io/etcd#15256): a read tries once more.
-    return await post(endpoint, prefix, op, payload, await tokens.get(endpoint, prefix, scope.signal), scope);
+    return await post(endpoint, prefix, op, payload, await tokens.get(endpoint, prefix, scope), scope);
   }
   if (isOk(response.status)) return response;
   const sizes = { maxBytes: deps.maxResponseBytes, requestBytes: byteLength(payload) };
   const error = await errorFromResponse(response, op, endpoint, prefix, deps.prefixOption, sizes);
   if (!isInvalidTokenError(error) || token === undefined || !tokens.invalidate(token)) throw error;
-  const fresh = await tokens.get(endpoint, prefix, scope.signal);
+  const fresh = await tokens.get(endpoint, prefix, scope);
   const retried = await post(endpoint, prefix, op, payload, fresh, scope);
   if (isOk(retried.status)) return retried;
   throw await errorFromResponse(retried, op, endpoint, prefix, deps.prefixOption, sizes);
@@ -71,7 +71,7 @@ function tokenClosedConnection(
   error: unknown,
   scope: Scope,
 ): boolean {
-  if (token === undefined || scope.signal.aborted || !closedWithoutAnswer(error)) return false;
+  if (token === undefined || scope.aborted || !closedWithoutAnswer(error)) return false;
   return tokens.invalidate(token) && op.safety === 'read';
 }
 
@@ -116,7 +116,7 @@ export async function requestToken(
   try {
     const payload = JSON.stringify({ name, password });
     // A client-side guard only: no Grpc-Timeout header, which etcd's CORS answer does not allow (browsers).
-    const guard = { ...scope, deadline: undefined };
+    const guard = childScope(scope, { deadline: false });
     const response = await deps.post(endpoint, prefix, AUTHENTICATE, payload, undefined, guard);
     const maxBytes = deps.maxResponseBytes;
     if (!isOk(response.status)) {

@@ -101,7 +101,7 @@ class GatewayTransport implements Transport {
       tokens: this.tokens,
       prefixOption: options.prefix,
       maxResponseBytes: this.limits.maxResponseBytes,
-      prefixOf: (endpoint, signal) => this.versions.prefixOf(endpoint, signal),
+      prefixOf: (endpoint, from) => this.versions.prefixOf(endpoint, from),
       post: (endpoint, prefix, op, payload, token, scope) => this.post(endpoint, prefix, op, payload, token, scope),
     };
     if (options.autoSyncIntervalMs !== undefined) {
@@ -132,7 +132,7 @@ class GatewayTransport implements Transport {
         return value;
       });
     } catch (error) {
-      throw scope.signal.aborted ? scope.signal.reason : error;
+      throw scope.aborted ? scope.reason : error;
     } finally {
       scope.dispose();
     }
@@ -180,18 +180,21 @@ class GatewayTransport implements Transport {
         const { maxMessageBytes } = this.limits;
         if (isReadLimitExceeded(error))
           throw new EtcdLimitError('maxMessageBytes', maxMessageBytes, { operation: op.name, endpoint });
-        if (scope.signal.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
+        if (scope.aborted || error instanceof EtcdError || error instanceof EtcdDecodeError) throw error;
         throw new EtcdConnectionError(`${op.name} stream from ${endpoint} broke`, [{ endpoint, error }], op.name);
       }
     } catch (error) {
-      failure = scope.signal.aborted ? scope.signal.reason : error;
+      failure = scope.aborted ? scope.reason : error;
       throw failure;
     } finally {
-      const stoppedByClient = scope.signal.aborted; // aborted before this line: the caller stopped it
-      // The call's scope first: the attempt's follows it, and aborting it closes the response.
-      scope.abort(
-        new EtcdError(`${op.name} stream closed by the client`, { code: GrpcCode.Canceled, operation: op.name }),
-      );
+      const stoppedByClient = scope.aborted; // aborted before this line: the caller stopped it
+      // The call's scope first: the attempt's follows it, and aborting it closes the response. Already aborted (a
+      // watch's close most often): only released, without making an error no one reads.
+      if (scope.aborted) scope.dispose();
+      else
+        scope.abort(
+          new EtcdError(`${op.name} stream closed by the client`, { code: GrpcCode.Canceled, operation: op.name }),
+        );
       opened?.end(failure, stoppedByClient);
     }
   }
@@ -223,12 +226,13 @@ class GatewayTransport implements Transport {
   }
 
   prefixFor(endpoint: string): Promise<Prefix> {
-    return this.versions.prefixOf(normalizeEndpoint(endpoint), this.root.signal);
+    return this.versions.prefixOf(normalizeEndpoint(endpoint), this.root);
   }
 
   async token(endpoint?: string, signal: AbortSignal = this.root.signal): Promise<string | undefined> {
     const at = endpoint === undefined ? this.currentEndpoint : normalizeEndpoint(endpoint);
-    return this.tokens.get(at, await this.versions.prefixOf(at, signal), signal);
+    const from = { signal };
+    return this.tokens.get(at, await this.versions.prefixOf(at, from), from);
   }
 
   invalidateToken(token: string): boolean {
@@ -260,7 +264,7 @@ class GatewayTransport implements Transport {
     try {
       return await sendWithToken(this.sender, op, payload, attempt, scope);
     } catch (error) {
-      if (!(error instanceof EtcdError) && !scope.signal.aborted) this.versions.forget(attempt.endpoint);
+      if (!(error instanceof EtcdError) && !scope.aborted) this.versions.forget(attempt.endpoint);
       throw error;
     }
   }
@@ -277,12 +281,16 @@ class GatewayTransport implements Transport {
     if (token !== undefined) headers['Authorization'] = token;
     if (scope.deadline !== undefined && this.deadlineHeader)
       headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
+    // As fetch() does with an aborted signal; the request's signal is then made only if the engine reads it.
+    if (scope.aborted) return Promise.reject(scope.reason);
     return this.engine.send({
       url: endpoint + prefix + op.route,
       method: 'POST',
       headers,
       body: payload,
-      signal: scope.signal,
+      get signal() {
+        return scope.signal;
+      },
     });
   }
 }

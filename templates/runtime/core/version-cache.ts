@@ -2,7 +2,7 @@
 // implies (unless the prefix option fixes one). A failure is not cached, and a member that failed is asked again.
 import type { ClientOptions, HttpEngine, Prefix } from '../types.js';
 import { fetchServerVersion, prefixForVersion } from './endpoints.js';
-import { createScope, raceSignal } from './signals.js';
+import { createScope, raceSignal, type SignalSource } from './signals.js';
 import { byteLimits } from '../wire/limits.js';
 
 /** How long a version probe may take without the client's timeout option. */
@@ -11,8 +11,8 @@ export const DEFAULT_RETRY_DEADLINE_MS = 10_000;
 export interface VersionCache {
   /** GET /version once per endpoint; a failure is not cached, so the next call probes again. */
   versionOf(endpoint: string): Promise<string>;
-  /** The prefix to send to `endpoint`: the option's, or the one its version serves. */
-  prefixOf(endpoint: string, signal: AbortSignal): Promise<Prefix>;
+  /** The prefix to send to `endpoint`: the option's, or the one its version serves (`from`'s signal bounds a probe). */
+  prefixOf(endpoint: string, from: SignalSource): Promise<Prefix>;
   /** Drops a cached version (a failed probe, or a member that went away and may come back upgraded). */
   forget(endpoint: string, only?: Promise<string>): void;
 }
@@ -35,12 +35,12 @@ export function createVersionCache(engine: HttpEngine, options: ClientOptions, c
       }
       return version;
     },
-    async prefixOf(endpoint, signal) {
+    async prefixOf(endpoint, from) {
       const fixed = options.prefix;
       if (fixed !== undefined && fixed !== 'auto') return fixed;
       const known = prefixes.get(endpoint);
       if (known !== undefined) return known;
-      const prefix = prefixForVersion(await raceSignal(cache.versionOf(endpoint), signal));
+      const prefix = prefixForVersion(await raceSignal(cache.versionOf(endpoint), from.signal));
       prefixes.set(endpoint, prefix);
       return prefix;
     },

@@ -11,6 +11,8 @@ export interface EngineControl {
   /** Whether a v2 error body carries `details: []` (3.6 on; 3.5's leaves it out). */
   readonly emptyDetails: boolean;
   readonly prefixes: readonly string[];
+  /** Whether pause() holds answers now. */
+  readonly paused: boolean;
   /** Resolves when the fake is not paused; rejects when `signal` aborts first. */
   gate(signal?: AbortSignal): Promise<void>;
   /** The failure queued for this operation by `failNext`, taken. */
@@ -22,14 +24,13 @@ export interface EngineControl {
 }
 
 function answer(status: number, body: string, contentType = 'application/json'): HttpResponse {
-  const bytes = new TextEncoder().encode(body);
   return {
     status,
     header: (name) => (name.toLowerCase() === 'content-type' ? contentType : null),
     text: async () => body,
     chunks: () => ({
       async *[Symbol.asyncIterator]() {
-        yield bytes;
+        yield new TextEncoder().encode(body); // made only for a reader of chunks: the client reads text()
       },
     }),
   };
@@ -49,9 +50,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
   return {
     async send(request: HttpRequest): Promise<HttpResponse> {
       control.checkOpen(request.url);
-      await control.gate(request.signal);
-      control.checkOpen(request.url); // stopped while paused
-      if (request.signal.aborted) throw request.signal.reason;
+      if (control.paused) await held(control, request);
       const { gateway, server } = control;
       const path = pathOf(request.url);
       if (request.method === 'GET') {
@@ -79,7 +78,14 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
           : failed(new FakeFailure(12, 'Method Not Allowed'), control);
       }
       const token = request.headers['Authorization'] ?? request.headers['authorization'];
-      const call = { server, body: request.body ?? '', token, signal: request.signal };
+      const call = {
+        server,
+        body: request.body ?? '',
+        token,
+        get signal() {
+          return request.signal; // read only by the handlers that wait (lock, campaign)
+        },
+      };
       try {
         const failure = control.takeFailure(operationKey(route));
         if (failure) throw failure;
@@ -97,7 +103,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
           };
         }
         const result = await unary!(call);
-        await control.gate(request.signal);
+        if (control.paused) await held(control, request);
         control.checkOpen(request.url); // stopped before it answered
         return answer(200, JSON.stringify(result));
       } catch (e) {
@@ -106,6 +112,17 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
       }
     },
   };
+}
+
+/**
+ * Waits while the fake is paused, until resumed or the request's signal aborts (its timeout, as a client gives up
+ * on a hung server); then refuses it if the fake was stopped meanwhile. Only called while paused: otherwise the
+ * request's signal is not even made (the transport made sure it had not aborted).
+ */
+async function held(control: EngineControl, request: HttpRequest): Promise<void> {
+  await control.gate(request.signal);
+  control.checkOpen(request.url);
+  if (request.signal.aborted) throw request.signal.reason;
 }
 
 /** `http://host:port/v3/kv/put?x` → `/v3/kv/put`, without a URL object per call. */

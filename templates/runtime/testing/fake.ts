@@ -117,6 +117,9 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     prefixes,
     streams,
     gate,
+    get paused() {
+      return paused !== undefined;
+    },
     takeFailure: (operation) => failures.get(operation)?.shift(),
     checkOpen,
   });

@@ -115,7 +115,15 @@ export class Store {
 
   /** The revisions from `rev` on, still in the log (rev > compacted). */
   since(rev: number): Revision[] {
-    return this.log.filter((r) => r.rev >= rev);
+    const { log } = this;
+    // The log is in revision order, and a new watch most often starts after its end: bisect, not a scan.
+    let [lo, hi] = [0, log.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (log[mid]!.rev < rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return log.slice(lo);
   }
 
   /** Told every new revision; returns the unsubscribe. */

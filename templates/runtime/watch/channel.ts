@@ -50,7 +50,8 @@ export async function openPostChannel(
     close() {
       if (closed) return;
       closed = true;
-      scope.abort(closedByClient());
+      // Most often the run's own signal already ended the scope: an error (and its stack) only when it did not.
+      if (!scope.signal.aborted) scope.abort(closedByClient());
       void stream.return(undefined).catch(() => undefined);
     },
   };

@@ -121,6 +121,8 @@ function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<Even
   const engine = run.events();
   let started = false;
   let stopped = false; // return() was called: nothing starts any more
+  let closeReason: unknown; // one error for return() and the iteration's finally, made when first needed
+  const stopRun = (): void => run.stop((closeReason ??= closedByClient()));
   let pulled: Promise<IteratorResult<EventOf<R>, void>> | undefined;
   const pull = (): Promise<IteratorResult<EventOf<R>, void>> => {
     started = true;
@@ -141,7 +143,7 @@ function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<Even
         yield value;
       }
     } finally {
-      run.stop(closedByClient());
+      stopRun();
       await engine.return(undefined).catch(() => undefined);
     }
   }
@@ -166,7 +168,7 @@ function watchHandle<R extends WatchResponseShape>(run: WatchRun<R>): Watch<Even
     return: {
       value: async (value: void) => {
         stopped = true;
-        run.stop(closedByClient());
+        stopRun();
         if (pulled !== undefined) {
           await pulled.catch(() => undefined);
           pulled = undefined;
