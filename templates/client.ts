@@ -1,7 +1,13 @@
 /**
  * emitClient: the client factory (`createClient`) and its type; emitIndex: the module users import.
  */
-import { StructureKind, type StatementStructures, type WriterFunction } from 'ts-morph';
+import {
+  Scope,
+  StructureKind,
+  type GetAccessorDeclarationStructure,
+  type OptionalKind,
+  type StatementStructures,
+} from 'ts-morph';
 import type { ApiModel } from '../spec/model.js';
 import { jsDoc } from './docs.js';
 import type { Imports } from './imports.js';
@@ -30,23 +36,24 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
   }
   const namespaced = imports.value(RUNTIME.namespace, 'namespaceTransport');
   const bytesInput = imports.type(RUNTIME.codec, 'BytesInput');
-  const body: WriterFunction = (w) => {
-    if (helpers.length) {
-      w.write('const services = ').inlineBlock(() => {
-        for (const s of model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
-      });
-      w.write(';').newLine();
-    }
-    w.write('return ').inlineBlock(() => {
-      if (helpers.length) w.writeLine('...services,');
-      for (const s of helpers.length ? [] : model.services) w.writeLine(`${s.property}: ${serviceFactoryName(s)}(transport),`);
-      w.writeLine('transport,');
-      for (const h of helpers) w.writeLine(`${h.property}: ${h.factory}({ transport, ${[...h.services.map((p) => `${p}: services.${p}`), ...(h.codecs ?? [])].join(', ')} }),`);
-      w.writeLine(`namespace: (prefix) => ${CLIENT_ON}(${namespaced}(transport, prefix)),`);
-      w.writeLine('close: () => transport.close(),');
-    });
-    w.write(';');
-  };
+  // Each service and helper is built on first use: a client made per test (the fake's users) or per request
+  // touches a few of them, and building all of them was most of createClient's cost.
+  const built = (name: string, make: string): string[] => [`return (this.built.${name} ??= ${make});`];
+  const getters: OptionalKind<GetAccessorDeclarationStructure>[] = [
+    ...model.services.map((s) => ({
+      name: s.property,
+      returnType: serviceTypeName(s),
+      statements: built(s.property, `${serviceFactoryName(s)}(this.transport)`),
+    })),
+    ...helpers.map((h) => ({
+      name: h.property,
+      returnType: helperType(h.type),
+      statements: built(
+        h.property,
+        `${h.factory}({ transport: this.transport, ${[...h.services.map((p) => `${p}: this.${p}`), ...(h.codecs ?? [])].join(', ')} })`,
+      ),
+    })),
+  ];
   return [
     {
       kind: StructureKind.Interface,
@@ -81,15 +88,23 @@ export function emitClient(model: ApiModel, options: EmitOptions, imports: Impor
         example &&
           `It builds every service, so a bundle keeps all of them; for only some, e.g. \`${serviceFactoryName(example)}(createTransport(options))\`.`,
       ),
-      statements: [`return ${CLIENT_ON}(${client.transport});`],
+      statements: [`return new ${CLIENT_ON}(${client.transport});`],
     },
     {
-      kind: StructureKind.Function,
+      kind: StructureKind.Class,
       name: CLIENT_ON,
-      parameters: [{ name: 'transport', type: transportType }],
-      returnType: 'EtcdClient',
-      docs: jsDoc("The client over one transport: createClient's, or a namespace's (so both have the same shape)."),
-      statements: [body],
+      implements: ['EtcdClient'],
+      docs: jsDoc(
+        "The client over one transport: createClient's, or a namespace's (so both have the same shape). Services and helpers are built when first read.",
+      ),
+      properties: [
+        { name: 'transport', isReadonly: true, type: transportType, docs: jsDoc('The transport under every call: endpoints, prefix, auth, failover.') },
+        { name: 'built', scope: Scope.Private, isReadonly: true, type: '{ -readonly [K in keyof EtcdClient]?: EtcdClient[K] }', initializer: '{}' },
+        { name: 'namespace', isReadonly: true, initializer: `(prefix: ${bytesInput}): EtcdClient => new ${CLIENT_ON}(${namespaced}(this.transport, prefix))` },
+        { name: 'close', isReadonly: true, initializer: '(): void => this.transport.close()' },
+      ],
+      ctors: [{ parameters: [{ name: 'transport', type: transportType }], statements: ['this.transport = transport;'] }],
+      getAccessors: getters,
     },
   ];
 }
@@ -100,8 +115,8 @@ function helperType(type: HelperType): string {
   return args.length ? `${type.name}<${args.join(', ')}>` : type.name;
 }
 
-/** The generated function that builds the client object over a transport. */
-const CLIENT_ON = 'clientOnTransport';
+/** The generated class of the client object over a transport. */
+const CLIENT_ON = 'ClientOnTransport';
 
 /** The module users import: the client, models and services, and what the manifest says this client's runtime offers. */
 export function emitIndex(model: ApiModel, options: EmitOptions): StatementStructures[] {
