@@ -34,6 +34,18 @@ describe('encodeBytes / decodeBytes', () => {
     }
   });
 
+  it('encodes a string as its UTF-8 bytes, short or long, ASCII or not (short ASCII takes its own path)', () => {
+    const pick = (chars: string, n: number) =>
+      Array.from({ length: n }, () => chars[Math.floor(Math.random() * chars.length)]).join('');
+    const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
+    for (let n = 0; n < 130; n++) {
+      for (const chars of [ascii, `${ascii}é€`, 'é€𝄞']) {
+        const text = pick(chars, n);
+        expect(encodeBytes(text), JSON.stringify(text)).toBe(encodeBytes(textToBytes(text)));
+      }
+    }
+  });
+
   // How fast: bench/decode.mjs times this round trip (npm run bench -- decode); a test asserts no time.
   it('round-trips 1 MB', () => {
     const mb = new Uint8Array(1 << 20);

@@ -38,15 +38,17 @@ export async function withFailover<T>(
   plan: FailoverPlan,
   run: (attempt: Attempt) => Promise<T>,
 ): Promise<T> {
-  const failures = new Map<string, unknown>();
-  const tried = new Set<number>();
+  // Made on the first failure: most calls succeed at once.
+  let failures: Map<string, unknown> | undefined;
+  let tried: Set<number> | undefined;
   for (let round = 0; ;) {
-    const index = nextIndex(ring, tried);
+    const index = nextIndex(ring, tried ?? NONE_TRIED);
     const attempt: Attempt = { endpoint: ring.endpoints[index] ?? '', sent: false };
-    tried.add(index);
     try {
       return await run(attempt);
     } catch (error) {
+      (tried ??= new Set()).add(index);
+      failures ??= new Map();
       const { scope } = plan;
       if (scope.aborted) {
         // Out of time on this endpoint (a hung member): the next call starts on another one.
@@ -67,6 +69,8 @@ export async function withFailover<T>(
     }
   }
 }
+
+const NONE_TRIED: ReadonlySet<number> = new Set();
 
 /** The reason the transport aborts a call with when its deadline passes: DEADLINE_EXCEEDED. */
 function isDeadline(reason: unknown): boolean {

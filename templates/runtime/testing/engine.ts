@@ -66,7 +66,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
           );
         }
       }
-      const prefix = control.prefixes.find((p) => path.startsWith(`${p}/`));
+      const prefix = prefixOf(path, control.prefixes);
       if (prefix === undefined) return notFound(control);
       const route = path.slice(prefix.length);
       const unary = unaryRoute(route);
@@ -123,6 +123,12 @@ async function held(control: EngineControl, request: HttpRequest): Promise<void>
   await control.gate(request.signal);
   control.checkOpen(request.url);
   if (request.signal.aborted) throw request.signal.reason;
+}
+
+/** The served prefix `path` starts with (`/v3` of `/v3/kv/put`, not of `/v3beta/…`). */
+function prefixOf(path: string, prefixes: readonly string[]): string | undefined {
+  for (const p of prefixes) if (path.startsWith(p) && path.charCodeAt(p.length) === 0x2f) return p;
+  return undefined;
 }
 
 /** `http://host:port/v3/kv/put?x` → `/v3/kv/put`, without a URL object per call. */

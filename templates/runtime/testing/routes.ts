@@ -211,9 +211,17 @@ export const STREAMS: Readonly<Record<string, Streamed>> = {
 
 /** `failNext('kv.put')`, `failNext('/kv/put')`, `failNext('KV.Put')`: one key for a route and an operation name. */
 export function operationKey(name: string): string {
-  const key = name
-    .toLowerCase()
-    .replace(/[^a-z]/g, '')
-    .replace(/^kvlease/, 'lease');
-  return key === 'watch' ? 'watchwatch' : key;
+  let key = operationKeys.get(name);
+  if (key === undefined) {
+    key = name
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+      .replace(/^kvlease/, 'lease');
+    if (key === 'watch') key = 'watchwatch';
+    if (operationKeys.size < 1000) operationKeys.set(name, key); // routes and operation names: a few dozen
+  }
+  return key;
 }
+
+/** Every call asks for its route's key: remembered, not worked out with three regular expressions each time. */
+const operationKeys = new Map<string, string>();

@@ -84,7 +84,8 @@ export function textOf(binary: string): string {
 /** Drop zero values, as the gateway does: 0, '0', false, '', empty arrays, undefined. */
 export function compact(message: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(message)) {
+  for (const k in message) {
+    const v = message[k];
     if (v === undefined || v === false || v === 0 || v === '0' || v === '' || (Array.isArray(v) && v.length === 0))
       continue;
     out[k] = v;

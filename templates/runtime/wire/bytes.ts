@@ -29,6 +29,10 @@ export function bytesToText(b: Uint8Array): string {
 
 /** Standard base64 (with padding) of the bytes, or of the UTF-8 encoding of a string. */
 export function encodeBytes(v: string | Uint8Array): string {
+  if (typeof v === 'string' && v.length <= SHORT_TEXT) {
+    const ascii = asciiBase64(v);
+    if (ascii !== undefined) return ascii;
+  }
   const bytes = typeof v === 'string' ? utf8Encoder.encode(v) : v;
   const n = bytes.length;
   const out = new Uint8Array(Math.ceil(n / 3) * 4);
@@ -55,6 +59,31 @@ export function encodeBytes(v: string | Uint8Array): string {
     out[o] = PAD;
   }
   return utf8Decoder.decode(out); // pure ASCII: the decoder's fast path
+}
+
+/** Keys and small values: encoded straight from the string, without a TextEncoder/TextDecoder round trip. */
+const SHORT_TEXT = 96;
+
+/** Base64 of an ASCII string (its UTF-8 bytes are its char codes); undefined if it has any other character. */
+function asciiBase64(s: string): string | undefined {
+  const n = s.length;
+  const whole = n - (n % 3);
+  let out = '';
+  for (let i = 0; i < whole; i += 3) {
+    const a = s.charCodeAt(i);
+    const b = s.charCodeAt(i + 1);
+    const c = s.charCodeAt(i + 2);
+    if ((a | b | c) > 0x7f) return undefined;
+    const t = (a << 16) | (b << 8) | c;
+    out += ALPHABET[t >>> 18]! + ALPHABET[(t >>> 12) & 63]! + ALPHABET[(t >>> 6) & 63]! + ALPHABET[t & 63]!;
+  }
+  if (n === whole) return out;
+  const a = s.charCodeAt(whole);
+  const b = n - whole === 2 ? s.charCodeAt(whole + 1) : 0;
+  if ((a | b) > 0x7f) return undefined;
+  const t = (a << 16) | (b << 8);
+  out += ALPHABET[t >>> 18]! + ALPHABET[(t >>> 12) & 63]!;
+  return out + (n - whole === 2 ? `${ALPHABET[(t >>> 6) & 63]!}=` : '==');
 }
 
 /**
