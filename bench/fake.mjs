@@ -8,7 +8,7 @@ import { recordResult } from './lib/results.mjs';
 import { load, ms, ratio, summary } from './lib/stats.mjs';
 
 process.env['ETCD_SERVER'] ||= '3.5.30';
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 9); // etcd's start-up varies (0.7–1.6 s here): more rounds, a steadier median
 const TESTS = Number(process.env['BENCH_TESTS'] ?? 20);
 
 const { createClient, createFakeEtcd, Op } = await importClient();
