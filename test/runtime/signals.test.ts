@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createScope } from '../../templates/runtime/core/signals.js';
+import { childScope, createScope } from '../../templates/runtime/core/signals.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -63,5 +63,40 @@ describe('createScope', () => {
     vi.advanceTimersByTime(60);
     expect(timed.signal.reason).toBe('deadline');
     expect(disposed.signal.aborted).toBe(false);
+  });
+});
+
+describe('a scope without its AbortSignal', () => {
+  it('aborts, and a signal read afterwards is already aborted with the same reason', () => {
+    const root = new AbortController();
+    const scope = createScope([root.signal]);
+    root.abort('closed');
+    expect([scope.aborted, scope.reason]).toEqual([true, 'closed']);
+    expect([scope.signal.aborted, scope.signal.reason]).toEqual([true, 'closed']);
+  });
+
+  it('a signal read before the abort fires its abort event', () => {
+    const scope = createScope([]);
+    const heard: unknown[] = [];
+    scope.signal.addEventListener('abort', () => heard.push(scope.signal.reason));
+    scope.abort('stop');
+    scope.abort('again');
+    expect(heard).toEqual(['stop']);
+  });
+
+  it('childScope follows its parent (and its deadline unless told not to), and can end alone', () => {
+    vi.useFakeTimers();
+    const parent = createScope([], 1_000);
+    const child = childScope(parent);
+    const hidden = childScope(parent, { deadline: false });
+    const alone = childScope(parent);
+    expect(child.deadline).toBe(parent.deadline);
+    expect(hidden.deadline).toBeUndefined();
+    alone.abort('its own');
+    expect(parent.aborted).toBe(false);
+    vi.advanceTimersByTime(1_000);
+    expect([child.aborted, hidden.aborted, alone.reason]).toEqual([true, true, 'its own']);
+    expect(child.reason).toBe(parent.reason);
+    expect(childScope(parent).reason).toBe(parent.reason); // made after: aborted at once
   });
 });

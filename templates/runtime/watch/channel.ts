@@ -51,7 +51,7 @@ export async function openPostChannel(
       if (closed) return;
       closed = true;
       // Most often the run's own signal already ended the scope: an error (and its stack) only when it did not.
-      if (!scope.signal.aborted) scope.abort(closedByClient());
+      if (!scope.aborted) scope.abort(closedByClient());
       void stream.return(undefined).catch(() => undefined);
     },
   };
