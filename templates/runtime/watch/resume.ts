@@ -12,9 +12,16 @@ import type { WatchEventShape, WatchResponseShape } from './types.js';
  */
 export class ResumeCursor {
   private next: bigint | undefined;
+  /**
+   * One past the last event delivered (or the start): what fresh() drops below. Not moved by progress
+   * notifications: a server that vouches for a revision before sending its event (seen on 3.5.30 under a member's
+   * graceful restart) would otherwise have that event dropped here when it comes after all.
+   */
+  private floor: bigint | undefined;
 
   constructor(startRevision: bigint | undefined) {
     this.next = startRevision;
+    this.floor = startRevision;
   }
 
   /** The start revision of the next create request; undefined for "now" (only before the first creation). */
@@ -25,6 +32,7 @@ export class ResumeCursor {
   /** A watch from "now" starts after the revision in its created response. */
   created(headerRevision: bigint): void {
     if (this.next === undefined) this.next = headerRevision + 1n;
+    this.floor ??= headerRevision + 1n;
   }
 
   /** A progress notification for this watch: every change up to `headerRevision` has been sent. */
@@ -34,9 +42,9 @@ export class ResumeCursor {
 
   /** The events not delivered yet (a resumed stream never repeats one, this is the belt to those braces). */
   fresh<E extends WatchEventShape>(events: readonly E[]): E[] {
-    const next = this.next;
-    if (next === undefined) return [...events];
-    return events.filter((e) => e.kv === undefined || toBigInt(e.kv.modRevision) >= next);
+    const floor = this.floor;
+    if (floor === undefined) return [...events];
+    return events.filter((e) => e.kv === undefined || toBigInt(e.kv.modRevision) >= floor);
   }
 
   /** Every event of `events` (whole revisions) has been handed to the consumer. */
@@ -46,6 +54,7 @@ export class ResumeCursor {
       if (kv !== undefined) {
         const after = toBigInt(kv.modRevision) + 1n;
         if (this.next === undefined || after > this.next) this.next = after;
+        if (this.floor === undefined || after > this.floor) this.floor = after;
         return;
       }
     }
