@@ -229,9 +229,11 @@ export async function watchClient(
       const progress = await withTimeout(watch.requestProgress(), 1_500).catch(() => undefined);
       if (progress !== undefined) w.progress.push({ revision: Number(progress), afterEvents: w.events.length, at: now() });
     }
+    // Stopped by its signal, as a user stops a watch from another task: the iteration ends by itself, at a
+    // revision boundary (return() from here would end it at once, possibly between two events of one txn).
     abort.abort();
-    await watch.return().catch(() => undefined);
     await consume;
+    await watch.return().catch(() => undefined);
     w.resumes = rec.resumes - resumesBefore;
   }
 }

@@ -86,6 +86,40 @@ describeEtcd('watchEvents semantics', () => {
       expect(received).toContain('"fragment":true');
     });
 
+    it('an abort after the first event of a txn still delivers the rest of that txn, then ends', async () => {
+      const instruments = transport.options();
+      const client = fx.gen.createClient({ endpoints: fx.etcd.url, ...instruments.options });
+      const prefix = `txn-stop-${transport.name}/`;
+      await client.kv.put({ key: `${prefix}c`, value: 'old' });
+      const abort = new AbortController();
+      const watch = client.watchEvents({ key: prefix, prefix: true, signal: abort.signal });
+      await within(watch.created, 10_000, 'created');
+      const got: Event[] = [];
+      const consumed = (async () => {
+        for await (const e of watch) {
+          got.push(e);
+          abort.abort(); // from the first event on: the loop must still see the whole txn
+        }
+      })().then(
+        () => 'ended',
+        (e: unknown) => (e === abort.signal.reason ? 'aborted' : e),
+      );
+      const { header } = await client.kv.txn({
+        success: [
+          { requestPut: { key: `${prefix}a`, value: '1' } },
+          { requestPut: { key: `${prefix}b`, value: '2' } },
+          { requestDeleteRange: { key: `${prefix}c` } },
+        ],
+      });
+      expect(await within(consumed, 10_000, 'the loop')).toBe('aborted');
+      client.close();
+      expect(got.map((e) => [e.type, text(e.kv?.key), e.kv?.modRevision])).toEqual([
+        ['PUT', `${prefix}a`, header?.revision],
+        ['PUT', `${prefix}b`, header?.revision],
+        ['DELETE', `${prefix}c`, header?.revision],
+      ]);
+    });
+
     it('passes filters, prevKv and byte ranges to the server', async () => {
       const instruments = transport.options();
       const client = fx.gen.createClient({ endpoints: fx.etcd.url, ...instruments.options });

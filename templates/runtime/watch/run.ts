@@ -206,12 +206,13 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         if (attempt.created) this.progress.answered(step.revision);
         else this.progress.unanswered();
       } else if (step.kind === 'events') {
+        // A stop (the signal, client.close()) takes effect between revisions, never inside one: a consumer that
+        // was handed one event of a txn gets the rest of it, so resuming after its last event's revision loses
+        // nothing. The robustness run found watches stopped in the middle of a put-and-delete txn.
         for (const revision of splitByRevision(this.cursor.fresh(step.events))) {
-          for (const event of revision) {
-            yield event;
-            this.scope.signal.throwIfAborted();
-          }
+          for (const event of revision) yield event;
           this.cursor.delivered(revision);
+          if (this.scope.aborted) throw this.scope.reason;
         }
         this.retry.healthy();
         this.strikes.clear();
