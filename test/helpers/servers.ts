@@ -50,8 +50,12 @@ export interface ServerFacts {
   readonly statusWithoutToken: boolean;
   /** Whether closing a websocket (after cancelling its watches) ends the server's watch stream. */
   readonly websocketCloseEndsStream: boolean;
-  /** Whether a member stopped with SIGTERM ends a watch stream with an error chunk (else it just closes it). */
-  readonly gracefulStopErrorChunk: boolean;
+  /**
+   * Whether a member stopped with SIGTERM ends a watch stream with an error chunk, as a client sees it (else it
+   * just closes it). 'racy': the server writes the chunk as it closes the connection, and a loaded machine sees
+   * it arrive or not.
+   */
+  readonly gracefulStopErrorChunk: boolean | 'racy';
   /** Whether the gateway serves `/v3/maintenance/hashkv` (HashKV at its own route; 3.4 answers 404). */
   readonly hashKvRoute: boolean;
   /**
@@ -137,8 +141,10 @@ export const SERVERS: readonly ServerFacts[] = [
     // around compaction: all fixed after 3.4.23.
     knownBugs: [20418, 15220, 20221, 17529, 18089, 19179],
   },
-  // Measured: 3.5.16 still answers Status without a token and ends streams with an error chunk on SIGTERM.
-  { version: '3.5.16', ...ETCD_35, statusWithoutToken: true, gracefulStopErrorChunk: true, knownBugs: [20418, 20221] },
+  // Measured: 3.5.16 still answers Status without a token. On SIGTERM it ends streams with an error chunk that the
+  // client saw in 12 of 12 runs on an idle machine and missed once under CI's load (the connection closes as the
+  // chunk goes out); 3.5.30 ends them without one (12 of 12, and every CI run).
+  { version: '3.5.16', ...ETCD_35, statusWithoutToken: true, gracefulStopErrorChunk: 'racy', knownBugs: [20418, 20221] },
   { version: '3.5.30', ...ETCD_35, knownBugs: [] },
 ];
 

@@ -112,8 +112,10 @@ describeEtcd('watchEvents resumes after drops without losing or repeating an eve
       expect(seen).toEqual([`${prefix}1`, `${prefix}2`, `${prefix}3`]);
       expect(transport.opened(instruments)).toBeGreaterThanOrEqual(2);
       const received = [...instruments.fetch.watchBodies, ...instruments.ws.frames].join('\n');
-      // 3.4 ends the stream with an error chunk; 3.5 closes it without one (the server table).
-      expect(received.includes('"error":{')).toBe(currentServer().gracefulStopErrorChunk);
+      // 3.4 ends the stream with an error chunk; 3.5.30 closes it without one; on 3.5.16 either may be seen (the
+      // server table): the resume above is what this test holds the client to there.
+      const chunk = currentServer().gracefulStopErrorChunk;
+      if (chunk !== 'racy') expect(received.includes('"error":{')).toBe(chunk);
     },
   );
 });
