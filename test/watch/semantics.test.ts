@@ -1,6 +1,7 @@
 // What a watch promises on a real etcd 3.4.23, over both transports: compaction is a typed error, a start revision
 // at the compaction point still works, revisions too large for one message come split and are put back together,
-// and the options (prevKv, filters, a byte-key range) reach the server.
+// an abort lands between revisions (never inside a txn), and the options (prevKv, filters, a byte-key range) reach
+// the server.
 import { describe, expect, it } from 'vitest';
 import { WatchCompactedError, type Event } from '../../generated/index.js';
 import { describeEtcd } from '../helpers/etcd.js';
