@@ -232,7 +232,9 @@ export async function watchClient(
     // Stopped by its signal, as a user stops a watch from another task: the iteration ends by itself, at a
     // revision boundary (return() from here would end it at once, possibly between two events of one txn).
     abort.abort();
-    await consume;
+    await withTimeout(consume, 5_000).catch(() => {
+      throw new Error(`${w.id}: the watch loop did not end within 5 s of its signal's abort`);
+    });
     await watch.return().catch(() => undefined);
     w.resumes = rec.resumes - resumesBefore;
   }
@@ -298,5 +300,7 @@ export async function lockClient(name: string, client: Client, random: Random, r
 
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

@@ -212,7 +212,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         for (const revision of splitByRevision(this.cursor.fresh(step.events))) {
           for (const event of revision) yield event;
           this.cursor.delivered(revision);
-          if (this.scope.aborted) throw this.scope.reason;
+          if (this.scope.aborted) this.scope.signal.throwIfAborted();
         }
         this.retry.healthy();
         this.strikes.clear();
