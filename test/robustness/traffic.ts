@@ -7,7 +7,7 @@ import { bytesToText, createClient, EtcdError, Op, prefixRangeEnd, type KeyValue
 import type { Kv, KvInput, KvOperation, KvOutput, LockHold, MirrorSnapshot, Outcome, WatchRecord, WatchedEvent } from './history.js';
 import { now } from './history.js';
 import type { Random } from './random.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, within } from '../helpers/wait.js';
 
 export type Client = ReturnType<typeof createClient>;
 
@@ -226,15 +226,13 @@ export async function watchClient(
     while (!stop() && now() < until && w.end === undefined) {
       await sleep(random.int(100, 300));
       if (w.end !== undefined) break;
-      const progress = await withTimeout(watch.requestProgress(), 1_500).catch(() => undefined);
+      const progress = await within(watch.requestProgress(), 1_500, 'a progress request').catch(() => undefined);
       if (progress !== undefined) w.progress.push({ revision: Number(progress), afterEvents: w.events.length, at: now() });
     }
     // Stopped by its signal, as a user stops a watch from another task: the iteration ends by itself, at a
     // revision boundary (return() from here would end it at once, possibly between two events of one txn).
     abort.abort();
-    await withTimeout(consume, 5_000).catch(() => {
-      throw new Error(`${w.id}: the watch loop did not end within 5 s of its signal's abort`);
-    });
+    await within(consume, 5_000, `${w.id}: the watch loop, after its signal's abort,`);
     await watch.return().catch(() => undefined);
     w.resumes = rec.resumes - resumesBefore;
   }
@@ -296,11 +294,4 @@ export async function lockClient(name: string, client: Client, random: Random, r
       rec.failures++;
     }
   }
-}
-
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

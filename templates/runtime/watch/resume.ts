@@ -11,33 +11,33 @@ import type { WatchEventShape, WatchResponseShape } from './types.js';
  * header of an event batch: a catch-up batch's header is the store's revision, ahead of its events.
  */
 export class ResumeCursor {
-  private next: bigint | undefined;
   /**
    * One past the last event delivered (or the start): what fresh() drops below. Not moved by progress
    * notifications: a server that vouches for a revision before sending its event (seen on 3.5.30 under a member's
    * graceful restart) would otherwise have that event dropped here when it comes after all.
    */
   private floor: bigint | undefined;
+  /** One past the revision of the last progress notification: a resume point, not a filter. */
+  private vouched: bigint | undefined;
 
   constructor(startRevision: bigint | undefined) {
-    this.next = startRevision;
     this.floor = startRevision;
   }
 
   /** The start revision of the next create request; undefined for "now" (only before the first creation). */
   get startRevision(): bigint | undefined {
-    return this.next;
+    const { floor, vouched } = this;
+    return vouched === undefined || (floor !== undefined && floor >= vouched) ? floor : vouched;
   }
 
   /** A watch from "now" starts after the revision in its created response. */
   created(headerRevision: bigint): void {
-    if (this.next === undefined) this.next = headerRevision + 1n;
     this.floor ??= headerRevision + 1n;
   }
 
   /** A progress notification for this watch: every change up to `headerRevision` has been sent. */
   progressed(headerRevision: bigint): void {
-    if (this.next === undefined || headerRevision + 1n > this.next) this.next = headerRevision + 1n;
+    if (this.vouched === undefined || headerRevision + 1n > this.vouched) this.vouched = headerRevision + 1n;
   }
 
   /** The events not delivered yet (a resumed stream never repeats one, this is the belt to those braces). */
@@ -53,7 +53,6 @@ export class ResumeCursor {
       const kv = events[i]?.kv;
       if (kv !== undefined) {
         const after = toBigInt(kv.modRevision) + 1n;
-        if (this.next === undefined || after > this.next) this.next = after;
         if (this.floor === undefined || after > this.floor) this.floor = after;
         return;
       }
