@@ -27,6 +27,21 @@ export type WebSocketConstructor = new (
   options?: Record<string, unknown>,
 ) => WebSocketLike;
 
+/**
+ * Something that ends once, with a reason, and can be listened to without an AbortSignal: a client's life, a
+ * call's scope. An AbortSignal (with its EventTarget) costs more than the rest of a call against an in-memory
+ * server, so the client's own parts listen this way and make `signal` only for what needs one (fetch, a user).
+ */
+export interface Ending {
+  readonly aborted: boolean;
+  /** The abort reason (undefined until aborted). */
+  readonly reason: unknown;
+  /** The same ending as an AbortSignal, made on first read. */
+  readonly signal: AbortSignal;
+  /** Calls `listener(reason)` when it ends (at once if it has); returns the function that stops it. */
+  onAbort(listener: (reason: unknown) => void): () => void;
+}
+
 /** One HTTP exchange as the transport sends it; an engine (fetch, node:http) carries it. */
 export interface HttpRequest {
   readonly url: string;
@@ -35,6 +50,11 @@ export interface HttpRequest {
   readonly body?: string;
   /** Aborting it abandons the request (and its response body) at once. */
   readonly signal: AbortSignal;
+  /**
+   * The same abandonment without an AbortSignal (`signal` is made on first read): an engine that needs only to
+   * hear of it (the in-memory fake) listens here. Absent on requests not made by the transport.
+   */
+  readonly ending?: Ending;
 }
 
 /** What an engine answers once the status line and headers arrived. */
@@ -203,10 +223,12 @@ export interface Keyspace {
 
 export interface Transport {
   unary(op: OperationDescriptor, body: unknown, options?: CallOptions): Promise<Record<string, unknown>>;
+  /** `within`: the stream also ends with it (the client's own callers, a watch's channel: no AbortSignal made). */
   stream(
     op: OperationDescriptor,
     body: unknown | readonly unknown[],
     options?: CallOptions,
+    within?: Ending,
   ): AsyncGenerator<Record<string, unknown>>;
   /** The version of the first endpoint that answers `GET /version`; undefined when none does. */
   serverVersion(): Promise<string | undefined>;
@@ -228,6 +250,8 @@ export interface Transport {
   readonly endpoints: readonly string[];
   /** Aborted by close(): background helpers (lease keepers, observers) stop with the client. */
   readonly closed: AbortSignal;
+  /** The same as `closed`, for the client's own parts: listening to it makes no AbortSignal. */
+  readonly lifetime: Ending;
   /** Set on a namespace's transport: unary calls and streams are rewritten, watches apply it themselves. */
   readonly keyspace?: Keyspace | undefined;
   close(): void;

@@ -2,6 +2,7 @@
 // resume loop can be driven channel by channel. It resumes one past the last delivered revision after a drop,
 // reports its status, and stops cleanly.
 import { describe, expect, it } from 'vitest';
+import { createScope } from '../../templates/runtime/core/signals.js';
 import { EtcdConnectionError } from '../../templates/runtime/errors.js';
 import { watchTarget } from '../../templates/runtime/watch/request.js';
 import { createWatchRun } from '../../templates/runtime/watch/run.js';
@@ -41,13 +42,12 @@ function scriptedChannel(script: readonly Response[], end: unknown): WatchChanne
 
 /** An opener that gives out `channels` in order and records the create request of each open. */
 function fakeOpener(channels: WatchChannel[]): WatchOpener & { requests: WatchRequestShape[] } {
-  const closed = new AbortController();
   const requests: WatchRequestShape[] = [];
   return {
     requests,
     endpointCount: 1,
     currentEndpoint: 'fake',
-    closed: closed.signal,
+    lifetime: createScope([]), // a client that is never closed
     async open(build) {
       requests.push(build(undefined) as WatchRequestShape);
       const channel = channels.shift();

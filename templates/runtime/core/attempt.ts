@@ -83,13 +83,15 @@ export async function runAttempt<T>(
   }
 }
 
+const nothing = (): void => undefined;
+
 /** The attempt's scope under the liveness monitor, when there is one. */
 function guard(
   liveness: Liveness | undefined,
   endpoint: string,
   scope: Scope,
 ): { scope: Scope; heard(): void; release(): void } {
-  if (liveness === undefined) return { scope, heard: () => undefined, release: () => undefined };
+  if (liveness === undefined) return { scope, heard: nothing, release: nothing };
   const child = childScope(scope);
   const watched = liveness.guard(endpoint, (error) => child.abort(error));
   return {

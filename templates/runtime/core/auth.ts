@@ -11,24 +11,26 @@ export type Authenticate = (endpoint: string, prefix: Prefix, name: string, pass
 export interface TokenSource {
   /**
    * The token to send, authenticating first if needed (bounded by `from`'s signal); undefined when the client has
-   * no auth.
+   * no auth. A token already held is returned as it is, not in a promise: every call asks, and most find one.
    */
-  get(endpoint: string, prefix: Prefix, from: SignalSource): Promise<string | undefined>;
+  get(endpoint: string, prefix: Prefix, from: SignalSource): string | undefined | Promise<string | undefined>;
   /** Forgets `token` if it is still the current one. False when no new token can be obtained (static token). */
   invalidate(token: string): boolean;
 }
 
+const NO_TOKENS: TokenSource = { get: () => undefined, invalidate: () => false };
+
 export function createTokenSource(auth: AuthOptions | undefined, authenticate: Authenticate): TokenSource {
-  if (auth === undefined) return { get: async () => undefined, invalidate: () => false };
+  if (auth === undefined) return NO_TOKENS;
   if ('token' in auth) {
     const token = auth.token;
-    return { get: async () => token, invalidate: () => false };
+    return { get: () => token, invalidate: () => false };
   }
   const { name, password } = auth;
   let current: string | undefined;
   let inflight: Promise<string> | undefined;
   return {
-    async get(endpoint, prefix, from) {
+    get(endpoint, prefix, from) {
       if (current !== undefined) return current;
       inflight ??= authenticate(endpoint, prefix, name, password)
         .then((token) => (current = token))

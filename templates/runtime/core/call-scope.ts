@@ -2,7 +2,7 @@
 // and how long and how it may be tried again.
 import { GrpcCode } from '../codes.js';
 import { EtcdError } from '../errors.js';
-import type { ClientOptions, OperationDescriptor } from '../types.js';
+import type { ClientOptions, Ending, OperationDescriptor } from '../types.js';
 import { retryBackoff } from './backoff.js';
 import { checkTimeout } from './check-options.js';
 import type { FailoverPlan } from './failover.js';
@@ -13,7 +13,7 @@ import { DEFAULT_RETRY_DEADLINE_MS } from './version-cache.js';
 export function openCallScope(
   op: OperationDescriptor,
   timeoutMs: number | undefined,
-  signals: readonly (AbortSignal | undefined)[],
+  signals: readonly (AbortSignal | Ending | undefined)[],
 ): Scope {
   checkTimeout(timeoutMs, 'timeoutMs');
   return createScope(signals, timeoutMs, () => {

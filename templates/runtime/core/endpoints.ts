@@ -2,7 +2,7 @@
 // which connection failures prove that a request never reached a server.
 import { EtcdDecodeError, EtcdError, systemErrorCode } from '../errors.js';
 import { grpcCodeForHttpStatus } from '../wire/error-body.js';
-import type { HttpEngine, OperationDescriptor, Prefix } from '../types.js';
+import type { Ending, HttpEngine, OperationDescriptor, Prefix } from '../types.js';
 import { parseEtcdVersion } from './etcd-version.js';
 import { readBody } from './responses.js';
 
@@ -74,11 +74,19 @@ export async function fetchServerVersion(
   engine: HttpEngine,
   endpoint: string,
   headers: Readonly<Record<string, string>>,
-  signal: AbortSignal,
+  ending: Ending,
   maxBytes = Infinity,
 ): Promise<string> {
   const url = `${endpoint}/version`;
-  const response = await engine.send({ url, method: 'GET', headers, signal });
+  const response = await engine.send({
+    url,
+    method: 'GET',
+    headers,
+    get signal() {
+      return ending.signal; // made only for an engine that reads it
+    },
+    ending,
+  });
   const text = await readBody(response, VERSION, endpoint, maxBytes);
   if (!isOk(response.status)) {
     const why = `GET ${url} answered HTTP ${response.status}: cannot detect the etcd version (set the prefix option explicitly)`;

@@ -20,24 +20,39 @@ export async function readBody(
   try {
     text = await response.text(maxBytes);
   } catch (error) {
-    if (isReadLimitExceeded(error))
-      throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
-    throw error;
+    throw bodyError(error, op, endpoint, maxBytes);
   }
-  // An engine that ignores the limit: a string longer than the limit has more bytes than it, too.
+  return checkedBody(text, op, endpoint, maxBytes);
+}
+
+/** A failed read of a body: past the limit, EtcdLimitError; anything else as it is. */
+function bodyError(error: unknown, op: OperationDescriptor, endpoint: string, maxBytes: number): unknown {
+  return isReadLimitExceeded(error)
+    ? new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint })
+    : error;
+}
+
+/** An engine that ignores the limit: a string longer than the limit has more bytes than it, too. */
+function checkedBody(text: string, op: OperationDescriptor, endpoint: string, maxBytes: number): string {
   if (text.length > maxBytes) throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
   return text;
 }
 
-/** The response's JSON object; an empty body is `{}`. */
+/** The response's JSON object; an empty body is `{}`. Read in this frame, not through readBody: every call does. */
 export async function readJsonObject(
   response: HttpResponse,
   op: OperationDescriptor,
   endpoint: string,
   maxBytes = Infinity,
 ): Promise<Record<string, unknown>> {
-  const text = await readBody(response, op, endpoint, maxBytes);
-  if (text.trim() === '') return {};
+  let read: string;
+  try {
+    read = await response.text(maxBytes);
+  } catch (error) {
+    throw bodyError(error, op, endpoint, maxBytes);
+  }
+  const text = checkedBody(read, op, endpoint, maxBytes);
+  if (!NON_BLANK.test(text)) return {};
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -49,6 +64,9 @@ export async function readJsonObject(
   }
   return body as Record<string, unknown>;
 }
+
+/** A character trim() would keep: a body without one is blank (tested, not trimmed: no copy of every body). */
+const NON_BLANK = /\S/;
 
 /** The EtcdError of a non-2xx response; a router 404 names the URL and says why the route may be missing. */
 export async function errorFromResponse(

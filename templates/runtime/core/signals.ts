@@ -1,4 +1,5 @@
 // Tiny AbortSignal helpers that need neither AbortSignal.any nor AbortSignal.timeout (older browsers lack them).
+import type { Ending } from '../types.js';
 
 /** What can hand out an AbortSignal when one is needed: a Scope, an AbortController. */
 export interface SignalSource {
@@ -11,18 +12,13 @@ export interface SignalSource {
  * microseconds, more than the rest of a call against an in-memory server, and most calls never need one (the
  * engines that send over a socket read it; a cached prefix and token do not).
  */
-export interface Scope extends SignalSource {
-  readonly aborted: boolean;
-  /** The abort reason (undefined until aborted). */
-  readonly reason: unknown;
+export interface Scope extends SignalSource, Ending {
   /** Epoch milliseconds at which the scope times out, if it has a deadline. */
   readonly deadline: number | undefined;
   /** Aborts the scope (a no-op once aborted) and releases it. */
   abort(reason: unknown): void;
   /** Releases the parent listeners and the timer; the scope stays as it is. */
   dispose(): void;
-  /** Calls `listener(reason)` when the scope aborts (at once if it has); returns the function that stops it. */
-  onAbort(listener: (reason: unknown) => void): () => void;
 }
 
 class LinkedScope implements Scope {
@@ -86,7 +82,7 @@ class LinkedScope implements Scope {
  * reason `onTimeout()` builds. Call dispose() when done, or long-lived parents keep a listener per call.
  */
 export function createScope(
-  parents: readonly (AbortSignal | undefined)[],
+  parents: readonly (AbortSignal | Ending | undefined)[],
   timeoutMs?: number,
   onTimeout?: () => unknown,
 ): Scope {
@@ -98,10 +94,15 @@ export function createScope(
       abort(parent.reason);
       break;
     }
-    scope.addCleanup(follow(parent, abort));
+    scope.addCleanup(isEnding(parent) ? parent.onAbort(abort) : follow(parent, abort));
   }
   if (timeoutMs !== undefined && !scope.aborted) scope.setTimeout(timeoutMs, onTimeout);
   return scope;
+}
+
+/** An Ending (a scope, a client's lifetime) rather than an AbortSignal: it is listened to without an EventTarget. */
+function isEnding(parent: AbortSignal | Ending): parent is Ending {
+  return typeof (parent as Partial<Ending>).onAbort === 'function';
 }
 
 /**
@@ -169,6 +170,27 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** raceSignal for an Ending (a scope): the same race, without making its AbortSignal. */
+export function raceEnding<T>(promise: Promise<T>, ending: Ending): Promise<T> {
+  if (ending.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(ending.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const stop = ending.onAbort(reject);
+    promise.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error);
+      },
+    );
   });
 }
 

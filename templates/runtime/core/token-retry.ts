@@ -3,12 +3,13 @@
 // token) is sent once more with a fresh token. And the request that gets a token (Authenticate).
 import { EtcdDecodeError, systemErrorCode } from '../errors.js';
 import { observeAttempt, type AttemptDeps } from './attempt.js';
-import type { ClientOptions, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
+import type { ClientOptions, Ending, HttpResponse, OperationDescriptor, Prefix } from '../types.js';
 import { isInvalidTokenError, type TokenSource } from './auth.js';
 import { isOk } from './endpoints.js';
 import type { Attempt } from './failover.js';
 import { errorFromResponse, readJsonObject } from './responses.js';
 import { childScope, createScope, type Scope, type SignalSource } from './signals.js';
+import type { Post } from './post.js';
 import { DEFAULT_RETRY_DEADLINE_MS } from './version-cache.js';
 
 export interface TokenRetryDeps {
@@ -17,15 +18,9 @@ export interface TokenRetryDeps {
   readonly prefixOption: ClientOptions['prefix'];
   /** ClientOptions.maxResponseBytes, resolved. */
   readonly maxResponseBytes: number;
-  prefixOf(endpoint: string, from: SignalSource): Promise<Prefix>;
-  post(
-    endpoint: string,
-    prefix: Prefix,
-    op: OperationDescriptor,
-    payload: string,
-    token: string | undefined,
-    scope: Scope,
-  ): Promise<HttpResponse>;
+  /** The prefix for `endpoint`: as it is when known, a promise while its version is asked. */
+  prefixOf(endpoint: string, from: SignalSource): Prefix | Promise<Prefix>;
+  readonly post: Post;
 }
 
 /** Sends `payload` for `op` on `attempt.endpoint`, authenticated; an error answer becomes its EtcdError. */
@@ -38,8 +33,11 @@ export async function sendWithToken(
 ): Promise<HttpResponse> {
   const { endpoint } = attempt;
   const { tokens, post } = deps;
-  const prefix = await deps.prefixOf(endpoint, scope);
-  const token = op.noAuth === true ? undefined : await tokens.get(endpoint, prefix, scope);
+  // Both are known on all but the first call (a cached prefix, a held token or none): no await for them then.
+  const knownPrefix = deps.prefixOf(endpoint, scope);
+  const prefix = typeof knownPrefix === 'string' ? knownPrefix : await knownPrefix;
+  const knownToken = op.noAuth === true ? undefined : tokens.get(endpoint, prefix, scope);
+  const token = typeof knownToken === 'object' ? await knownToken : knownToken;
   attempt.sent = true;
   let response: HttpResponse;
   try {
@@ -98,7 +96,7 @@ const AUTHENTICATE: OperationDescriptor = {
 /** What authenticating needs beyond sending: the observe hook, and the client's close() to bound it. */
 export interface AuthenticateDeps extends TokenRetryDeps {
   readonly attempts: AttemptDeps;
-  readonly closed: AbortSignal;
+  readonly closed: Ending;
 }
 
 /** POST /auth/authenticate on `endpoint` → the token. */

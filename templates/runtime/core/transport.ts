@@ -1,25 +1,27 @@
 // The transport every generated service calls: POSTs wire JSON to the etcd gateway, picks the prefix per
 // endpoint, authenticates, applies deadlines, fails over between endpoints, and turns error bodies into EtcdError.
 // Its jobs each have a room: option checks (check-options.ts), the endpoint ring (ring.ts), the version/prefix
-// cache (version-cache.ts), the token retry (token-retry.ts), and the liveness guard with the observe hook around
-// each attempt (attempt.ts). This file puts them together.
+// cache (version-cache.ts), the request itself (post.ts), the token retry (token-retry.ts), and the liveness guard
+// with the observe hook around each attempt (attempt.ts). This file puts them together.
 import type { TokenSource } from './auth.js';
 import { normalizeEndpoint } from './endpoints.js';
 import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdDecodeError, EtcdError, EtcdLimitError } from '../errors.js';
 import { byteLimits, isReadLimitExceeded, type ByteLimits } from '../wire/limits.js';
 import { protectOptions } from './secrets.js';
-import { runAttempt, type AttemptDeps, type OpenAttempt } from './attempt.js';
+import { openAttempt, runAttempt, type AttemptDeps, type OpenAttempt } from './attempt.js';
 import { callPlan, openCallScope } from './call-scope.js';
 import { checkOptions } from './check-options.js';
 import type { Attempt } from './failover.js';
-import { grpcTimeout, readJsonObject, streamResult } from './responses.js';
+import { createPost } from './post.js';
+import { readJsonObject, streamResult } from './responses.js';
 import { createRing, oneAttempt, type Ring } from './ring.js';
-import type { Scope } from './signals.js';
+import { createScope, type Scope } from './signals.js';
 import { requestToken, sendWithToken, type TokenRetryDeps } from './token-retry.js';
 import type {
   CallOptions,
   ClientOptions,
+  Ending,
   HttpEngine,
   HttpResponse,
   OperationDescriptor,
@@ -43,17 +45,16 @@ export function createTransport(options: ClientOptions, layers: TransportLayers 
   return new GatewayTransport(options, layers);
 }
 
-const NO_TOKENS: TokenSource = { get: async () => undefined, invalidate: () => false };
+const NO_TOKENS: TokenSource = { get: () => undefined, invalidate: () => false };
 
 class GatewayTransport implements Transport {
   readonly options: ClientOptions;
   /** Its `endpoints` are replaced by auto-sync; failover reads them on every attempt. */
   private readonly ring: Ring;
-  private readonly root = new AbortController();
-  private readonly postHeaders: Readonly<Record<string, string>>;
+  /** The client's life: close() ends it. A scope, not an AbortController: its signal is made only if read. */
+  private readonly root = createScope([]);
   private readonly versions: VersionCache;
   private readonly tokens: TokenSource;
-  private readonly deadlineHeader: boolean;
   private readonly engine: HttpEngine;
   private readonly attempts: AttemptDeps;
   private readonly sender: TokenRetryDeps;
@@ -69,14 +70,7 @@ class GatewayTransport implements Transport {
     this.options = protectOptions(options);
     this.ring = createRing(options.endpoints);
     this.engine = (layers.engine ?? fetchEngineFor)(options);
-    this.versions = createVersionCache(this.engine, options, this.root.signal);
-    this.deadlineHeader =
-      options.deadlineHeader ?? typeof (globalThis as { document?: unknown }).document === 'undefined';
-    this.postHeaders = {
-      'Content-Type': 'application/json',
-      ...options.headers,
-      ...(options.requireLeader === true ? { 'Grpc-Metadata-hasleader': 'true' } : {}),
-    };
+    this.versions = createVersionCache(this.engine, options, this.root);
     const tuning = options.liveness;
     const liveness =
       tuning === false
@@ -89,20 +83,14 @@ class GatewayTransport implements Transport {
     this.attempts = { options: this.options, observe: layers.observe, liveness };
     this.tokens =
       layers.auth?.(options.auth, (endpoint, prefix, name, password) =>
-        requestToken(
-          { ...this.sender, attempts: this.attempts, closed: this.root.signal },
-          endpoint,
-          prefix,
-          name,
-          password,
-        ),
+        requestToken({ ...this.sender, attempts: this.attempts, closed: this.root }, endpoint, prefix, name, password),
       ) ?? NO_TOKENS;
     this.sender = {
       tokens: this.tokens,
       prefixOption: options.prefix,
       maxResponseBytes: this.limits.maxResponseBytes,
       prefixOf: (endpoint, from) => this.versions.prefixOf(endpoint, from),
-      post: (endpoint, prefix, op, payload, token, scope) => this.post(endpoint, prefix, op, payload, token, scope),
+      post: createPost(this.engine, options),
     };
     if (options.autoSyncIntervalMs !== undefined) {
       layers.autoSync?.(this, options.autoSyncIntervalMs, (endpoints) => this.ring.replace(endpoints));
@@ -116,21 +104,13 @@ class GatewayTransport implements Transport {
   async unary(op: OperationDescriptor, body: unknown, options: CallOptions = {}): Promise<Record<string, unknown>> {
     const payload = JSON.stringify(body ?? {});
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const scope = openCallScope(op, timeoutMs, [options.signal, this.root.signal]);
+    const scope = openCallScope(op, timeoutMs, [options.signal, this.root]);
     const plan = callPlan(this.options.retry, op, scope, timeoutMs, options.idempotent === true);
     let n = 0;
     try {
-      return await (this.layers.failover ?? oneAttempt)(this.ring, plan, async (attempt) => {
-        const { value } = await runAttempt(this.attempts, 'call', op.name, attempt.endpoint, ++n, scope, async (open) =>
-          readJsonObject(
-            await this.send(op, payload, attempt, open.scope),
-            op,
-            attempt.endpoint,
-            this.limits.maxResponseBytes,
-          ),
-        );
-        return value;
-      });
+      return await (this.layers.failover ?? oneAttempt)(this.ring, plan, (attempt) =>
+        this.callAttempt(op, payload, attempt, ++n, scope),
+      );
     } catch (error) {
       throw scope.aborted ? scope.reason : error;
     } finally {
@@ -138,17 +118,47 @@ class GatewayTransport implements Transport {
     }
   }
 
+  /**
+   * Attempt `n` of a unary call: sent, answered and read in this one frame. It is what every call runs, so it
+   * does runAttempt's work (observe, liveness guard) and send()'s inline rather than through more async layers.
+   */
+  private async callAttempt(
+    op: OperationDescriptor,
+    payload: string,
+    attempt: Attempt,
+    n: number,
+    scope: Scope,
+  ): Promise<Record<string, unknown>> {
+    const open = openAttempt(this.attempts, 'call', op.name, attempt.endpoint, n, scope);
+    try {
+      let response: HttpResponse;
+      try {
+        response = await sendWithToken(this.sender, op, payload, attempt, open.scope);
+      } catch (error) {
+        this.sendFailed(error, attempt, open.scope);
+        throw error;
+      }
+      const value = await readJsonObject(response, op, attempt.endpoint, this.limits.maxResponseBytes);
+      open.end();
+      return value;
+    } catch (error) {
+      open.end(scope.aborted ? scope.reason : error);
+      throw error;
+    }
+  }
+
   async *stream(
     op: OperationDescriptor,
     body: unknown | readonly unknown[],
     options: CallOptions = {},
+    within?: Ending,
   ): AsyncGenerator<Record<string, unknown>> {
     const read = this.layers.streams;
     if (read === undefined)
       throw new TypeError(`${op.name} streams: build the transport with the stream layer (createClient has it)`);
     const payload = Array.isArray(body) ? body.map((b) => JSON.stringify(b)).join('\n') : JSON.stringify(body ?? {});
     // Only a per-call timeout bounds a stream: the client default would cut every long-lived watch.
-    const scope = openCallScope(op, options.timeoutMs, [options.signal, this.root.signal]);
+    const scope = openCallScope(op, options.timeoutMs, [options.signal, within, this.root]);
     let opened: OpenAttempt | undefined; // the stream's attempt, reported when the stream ends
     let n = 0;
     let failure: unknown;
@@ -171,8 +181,8 @@ class GatewayTransport implements Transport {
         },
       );
       try {
-        const signal = opened?.scope.signal ?? scope.signal;
-        for await (const message of read(response.chunks(), signal, this.limits.maxMessageBytes)) {
+        const ending = opened?.scope ?? scope;
+        for await (const message of read(response.chunks(), ending, this.limits.maxMessageBytes)) {
           opened?.heard();
           yield streamResult(message as Record<string, unknown>, op, endpoint);
         }
@@ -225,7 +235,7 @@ class GatewayTransport implements Transport {
     return this.versions.versionOf(normalizeEndpoint(endpoint));
   }
 
-  prefixFor(endpoint: string): Promise<Prefix> {
+  async prefixFor(endpoint: string): Promise<Prefix> {
     return this.versions.prefixOf(normalizeEndpoint(endpoint), this.root);
   }
 
@@ -241,6 +251,10 @@ class GatewayTransport implements Transport {
 
   get closed(): AbortSignal {
     return this.root.signal;
+  }
+
+  get lifetime(): Ending {
+    return this.root;
   }
 
   close(): void {
@@ -264,33 +278,13 @@ class GatewayTransport implements Transport {
     try {
       return await sendWithToken(this.sender, op, payload, attempt, scope);
     } catch (error) {
-      if (!(error instanceof EtcdError) && !scope.aborted) this.versions.forget(attempt.endpoint);
+      this.sendFailed(error, attempt, scope);
       throw error;
     }
   }
 
-  private post(
-    endpoint: string,
-    prefix: Prefix,
-    op: OperationDescriptor,
-    payload: string,
-    token: string | undefined,
-    scope: Scope,
-  ): Promise<HttpResponse> {
-    const headers: Record<string, string> = { ...this.postHeaders };
-    if (token !== undefined) headers['Authorization'] = token;
-    if (scope.deadline !== undefined && this.deadlineHeader)
-      headers['Grpc-Timeout'] = grpcTimeout(scope.deadline - Date.now());
-    // As fetch() does with an aborted signal; the request's signal is then made only if the engine reads it.
-    if (scope.aborted) return Promise.reject(scope.reason);
-    return this.engine.send({
-      url: endpoint + prefix + op.route,
-      method: 'POST',
-      headers,
-      body: payload,
-      get signal() {
-        return scope.signal;
-      },
-    });
+  /** A request that got no answer (not an error answer): the endpoint's version is asked again next time. */
+  private sendFailed(error: unknown, attempt: Attempt, scope: Scope): void {
+    if (!(error instanceof EtcdError) && !scope.aborted) this.versions.forget(attempt.endpoint);
   }
 }

@@ -1,6 +1,6 @@
 // The version/prefix cache: each endpoint's `GET /version`, asked once and shared, and the gateway prefix it
 // implies (unless the prefix option fixes one). A failure is not cached, and a member that failed is asked again.
-import type { ClientOptions, HttpEngine, Prefix } from '../types.js';
+import type { ClientOptions, Ending, HttpEngine, Prefix } from '../types.js';
 import { fetchServerVersion, prefixForVersion } from './endpoints.js';
 import { createScope, raceSignal, type SignalSource } from './signals.js';
 import { byteLimits } from '../wire/limits.js';
@@ -11,13 +11,16 @@ export const DEFAULT_RETRY_DEADLINE_MS = 10_000;
 export interface VersionCache {
   /** GET /version once per endpoint; a failure is not cached, so the next call probes again. */
   versionOf(endpoint: string): Promise<string>;
-  /** The prefix to send to `endpoint`: the option's, or the one its version serves (`from`'s signal bounds a probe). */
-  prefixOf(endpoint: string, from: SignalSource): Promise<Prefix>;
+  /**
+   * The prefix to send to `endpoint`: the option's, or the one its version serves (`from`'s signal bounds a probe).
+   * A prefix already known is returned as it is, not in a promise: every call asks, and all but the first know it.
+   */
+  prefixOf(endpoint: string, from: SignalSource): Prefix | Promise<Prefix>;
   /** Drops a cached version (a failed probe, or a member that went away and may come back upgraded). */
   forget(endpoint: string, only?: Promise<string>): void;
 }
 
-export function createVersionCache(engine: HttpEngine, options: ClientOptions, closed: AbortSignal): VersionCache {
+export function createVersionCache(engine: HttpEngine, options: ClientOptions, closed: Ending): VersionCache {
   const versions = new Map<string, Promise<string>>();
   const prefixes = new Map<string, Prefix>();
   const { maxResponseBytes } = byteLimits(options);
@@ -26,8 +29,8 @@ export function createVersionCache(engine: HttpEngine, options: ClientOptions, c
       let version = versions.get(endpoint);
       if (version === undefined) {
         const scope = createScope([closed], options.timeoutMs ?? DEFAULT_RETRY_DEADLINE_MS);
-        version = fetchServerVersion(engine, endpoint, { ...options.headers }, scope.signal, maxResponseBytes).finally(
-          () => scope.dispose(),
+        version = fetchServerVersion(engine, endpoint, { ...options.headers }, scope, maxResponseBytes).finally(() =>
+          scope.dispose(),
         );
         const probe = version;
         probe.catch(() => cache.forget(endpoint, probe));
@@ -35,14 +38,10 @@ export function createVersionCache(engine: HttpEngine, options: ClientOptions, c
       }
       return version;
     },
-    async prefixOf(endpoint, from) {
+    prefixOf(endpoint, from) {
       const fixed = options.prefix;
       if (fixed !== undefined && fixed !== 'auto') return fixed;
-      const known = prefixes.get(endpoint);
-      if (known !== undefined) return known;
-      const prefix = prefixForVersion(await raceSignal(cache.versionOf(endpoint), from.signal));
-      prefixes.set(endpoint, prefix);
-      return prefix;
+      return prefixes.get(endpoint) ?? probePrefix(endpoint, from);
     },
     forget(endpoint, only) {
       if (only !== undefined && versions.get(endpoint) !== only) return;
@@ -50,5 +49,10 @@ export function createVersionCache(engine: HttpEngine, options: ClientOptions, c
       prefixes.delete(endpoint);
     },
   };
+  async function probePrefix(endpoint: string, from: SignalSource): Promise<Prefix> {
+    const prefix = prefixForVersion(await raceSignal(cache.versionOf(endpoint), from.signal));
+    prefixes.set(endpoint, prefix);
+    return prefix;
+  }
   return cache;
 }

@@ -23,17 +23,34 @@ export interface EngineControl {
   readonly streams: Set<StreamEnd>;
 }
 
-function answer(status: number, body: string, contentType = 'application/json'): HttpResponse {
-  return {
-    status,
-    header: (name) => (name.toLowerCase() === 'content-type' ? contentType : null),
-    text: async () => body,
-    chunks: () => ({
+/** A whole answer: a class, not an object of closures, as one is made for every call. */
+class Answer implements HttpResponse {
+  constructor(
+    readonly status: number,
+    private readonly body: string,
+    private readonly contentType: string,
+  ) {}
+
+  header(name: string): string | null {
+    return name.toLowerCase() === 'content-type' ? this.contentType : null;
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
+  }
+
+  chunks(): AsyncIterable<Uint8Array> {
+    const body = this.body;
+    return {
       async *[Symbol.asyncIterator]() {
         yield new TextEncoder().encode(body); // made only for a reader of chunks: the client reads text()
       },
-    }),
-  };
+    };
+  }
+}
+
+function answer(status: number, body: string, contentType = 'application/json'): HttpResponse {
+  return new Answer(status, body, contentType);
 }
 
 function failed(failure: FakeFailure, control: EngineControl): HttpResponse {
@@ -91,7 +108,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
         if (failure) throw failure;
         checkRequestSize(route, call.body);
         if (streamed) {
-          const stream = createStream(request.signal, control.gate);
+          const stream = createStream(request, control);
           control.streams.add(stream);
           stream.onClose(() => control.streams.delete(stream));
           streamed(call, stream);
@@ -102,7 +119,8 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
             chunks: () => stream.chunks(),
           };
         }
-        const result = await unary!(call);
+        const routed = unary!(call);
+        const result = routed instanceof Promise ? await routed : routed; // most routes answer at once
         if (control.paused) await held(control, request);
         control.checkOpen(request.url); // stopped before it answered
         return answer(200, JSON.stringify(result));

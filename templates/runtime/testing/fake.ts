@@ -103,8 +103,9 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     });
   };
   const endpoint = `http://fake-etcd-${++fakes}.invalid:2379`;
+  const under = `${endpoint}/`;
   const checkOpen = (url?: string): void => {
-    const why = closed ? 'is closed' : down ? 'is stopped' : url?.startsWith(`${endpoint}/`) === false ? '' : undefined;
+    const why = closed ? 'is closed' : down ? 'is stopped' : url?.startsWith(under) === false ? '' : undefined;
     if (why === undefined) return;
     const what =
       why === '' ? `nothing listens at ${url} (a fake engine reaches ${endpoint} only)` : `the fake etcd ${why}`;

@@ -41,23 +41,49 @@ type Streamed = (call: Call, stream: FakeStream) => void;
 
 /** A KV context for the caller: its permissions checked by the auth store. */
 export function context(call: Call, user: string | undefined): WatchContext {
-  const { server } = call;
-  return {
-    store: server.store,
-    header: () => server.header(),
-    attach: (lease, key) => server.leases.attach(lease, key),
-    allow: (mode, key, end) => server.auth.allow(user, mode, key, end),
-    refusal: (key, end) => {
-      try {
-        server.auth.allow(server.auth.user(call.token), 'read', key, end);
-        return undefined;
-      } catch (e) {
-        return cancelReason(e as Error);
-      }
-    },
-    onProgressTick: (tick) => server.onProgressTick(tick),
-    gauges: server.gauges,
-  };
+  return new CallContext(call, user);
+}
+
+/** A class, not an object of closures: one is made for every call. */
+class CallContext implements WatchContext {
+  constructor(
+    private readonly call: Call,
+    private readonly user: string | undefined,
+  ) {}
+
+  get store(): Store {
+    return this.call.server.store;
+  }
+
+  get gauges(): WatchContext['gauges'] {
+    return this.call.server.gauges;
+  }
+
+  header(): Json {
+    return this.call.server.header();
+  }
+
+  attach(lease: bigint, key: string): void {
+    this.call.server.leases.attach(lease, key);
+  }
+
+  allow(mode: 'read' | 'write', key: string, end: string): void {
+    this.call.server.auth.allow(this.user, mode, key, end);
+  }
+
+  refusal(key: string, end: string): string | undefined {
+    const { auth } = this.call.server;
+    try {
+      auth.allow(auth.user(this.call.token), 'read', key, end);
+      return undefined;
+    } catch (e) {
+      return cancelReason(e as Error);
+    }
+  }
+
+  onProgressTick(tick: () => void): () => void {
+    return this.call.server.onProgressTick(tick);
+  }
 }
 
 /** A watch's cancel reason as etcd writes a gRPC error into it: `rpc error: code = PermissionDenied desc = …`. */

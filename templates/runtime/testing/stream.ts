@@ -1,6 +1,7 @@
 // A streamed answer of the fake: `{"result":…}` messages, one a line, as the gateway frames a server stream. It ends
 // when the fake ends it or the caller aborts (the caller's iteration then throws the abort, as a dropped
 // connection would), and it holds its messages while the fake is paused.
+import type { HttpRequest } from '../types.js';
 import type { Json } from './wire.js';
 
 export interface FakeStream {
@@ -23,7 +24,17 @@ export interface StreamEnd {
   end(how?: 'end' | 'fail' | 'break'): void;
 }
 
-export function createStream(signal: AbortSignal, gate: (signal: AbortSignal) => Promise<void>): FakeStream {
+/** What a stream asks of the fake: whether it holds answers now, and the wait until it does not. */
+export interface StreamGate {
+  readonly paused: boolean;
+  gate(signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The stream answering `request`: it ends when the request is abandoned (heard through `request.ending` when the
+ * transport gives one, so that no AbortSignal is made for it).
+ */
+export function createStream(request: HttpRequest, control: StreamGate): FakeStream {
   const queue: Uint8Array[] = [];
   const cleanups: (() => void)[] = [];
   let ended = false;
@@ -40,7 +51,10 @@ export function createStream(signal: AbortSignal, gate: (signal: AbortSignal) =>
     for (const cleanup of cleanups.splice(0)) cleanup();
     notify();
   };
-  signal.addEventListener('abort', close, { once: true });
+  const { ending } = request;
+  if (ending !== undefined) ending.onAbort(close);
+  else request.signal.addEventListener('abort', close, { once: true });
+  const abandoned = (): boolean => (ending ?? request.signal).aborted;
   const stream: FakeStream = {
     push(result) {
       if (ended) return;
@@ -74,11 +88,14 @@ export function createStream(signal: AbortSignal, gate: (signal: AbortSignal) =>
       return {
         async *[Symbol.asyncIterator]() {
           for (;;) {
-            if (signal.aborted) throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+            if (abandoned()) {
+              const { reason } = request.signal;
+              throw reason ?? new DOMException('The operation was aborted', 'AbortError');
+            }
             if (broken)
               throw Object.assign(new TypeError('terminated: other side closed'), { cause: { code: 'ECONNRESET' } });
             if (queue.length > 0) {
-              await gate(signal);
+              if (control.paused) await control.gate(request.signal);
               yield queue.shift()!;
               continue;
             }

@@ -3,7 +3,7 @@
 // (the socket itself is websocket.ts).
 import { GrpcCode } from '../codes.js';
 import { EtcdConnectionError, EtcdError } from '../errors.js';
-import { createScope } from '../core/signals.js';
+import { childScope, type Scope } from '../core/signals.js';
 import type { OperationDescriptor, Transport } from '../types.js';
 import type { WatchChannel } from './types.js';
 
@@ -18,21 +18,21 @@ export function closedByClient(): EtcdError {
 }
 
 /**
- * A watch on its own HTTP POST (`request` is the wire create request). The transport picks the endpoint, fails
- * over and authenticates (`endpoint` is only where the token comes from); closing aborts the request, which ends
- * the watch on the server.
+ * A watch on its own HTTP POST (`request` is the wire create request), within `parent`. The transport picks the
+ * endpoint, fails over and authenticates (`endpoint` is only where the token comes from); closing aborts the
+ * request, which ends the watch on the server.
  */
 export async function openPostChannel(
   transport: Transport,
   request: Record<string, unknown> | readonly Record<string, unknown>[],
   endpoint: string,
-  signal: AbortSignal,
+  parent: Scope,
   answersProgressAfterResume = true,
 ): Promise<WatchChannel> {
   // The token the stream will send (the transport reuses its current one), kept for re-authentication.
-  const token = transport.options.auth === undefined ? undefined : await transport.token(endpoint, signal);
-  const scope = createScope([signal]);
-  const stream = transport.stream(WATCH_OPERATION, request, { signal: scope.signal });
+  const token = transport.options.auth === undefined ? undefined : await transport.token(endpoint, parent.signal);
+  const scope = childScope(parent);
+  const stream = transport.stream(WATCH_OPERATION, request, {}, scope);
   let closed = false;
   return {
     endpoint: undefined,

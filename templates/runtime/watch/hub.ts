@@ -3,14 +3,14 @@
 import { EtcdDecodeError, EtcdError, EtcdLimitError, isRetriable } from '../errors.js';
 import { byteLimits } from '../wire/limits.js';
 import { nodeTlsOptions } from '../core/engines/tls.js';
-import { raceSignal } from '../core/signals.js';
+import { raceEnding, raceSignal, type Scope } from '../core/signals.js';
 import {
   answersProgressAfterResume,
   websocketCarriesAuth,
   websocketCarriesLargeMessages,
   websocketEndsStreams,
 } from '../core/etcd-version.js';
-import type { OperationDescriptor, Transport, WebSocketConstructor } from '../types.js';
+import type { Ending, OperationDescriptor, Transport, WebSocketConstructor } from '../types.js';
 import { openPostChannel } from './channel.js';
 import { carriesWatchIds } from './request.js';
 import type { EncodeWatchRequest, KeepaliveTuning, WatchChannel, WatchOpener } from './types.js';
@@ -57,12 +57,10 @@ class Hub implements WatchOpener {
         ? undefined
         : { ...(tls === undefined ? {} : nodeTlsOptions(tls)), maxPayload: this.maxMessageBytes };
     this.keepalive = keepaliveTuning(transport.options.watchKeepalive);
-    const closeAll = (): void => {
-      for (const entry of this.sockets.values()) entry.socket?.shutdown(transport.closed.reason, false);
+    transport.lifetime.onAbort((reason) => {
+      for (const entry of this.sockets.values()) entry.socket?.shutdown(reason, false);
       this.sockets.clear();
-    };
-    if (transport.closed.aborted) closeAll();
-    else transport.closed.addEventListener('abort', closeAll, { once: true });
+    });
   }
 
   get endpointCount(): number {
@@ -73,25 +71,25 @@ class Hub implements WatchOpener {
     return this.transport.currentEndpoint;
   }
 
-  get closed(): AbortSignal {
-    return this.transport.closed;
+  get lifetime(): Ending {
+    return this.transport.lifetime;
   }
 
   async open(
     build: (watchId?: number) => Record<string, unknown>,
-    signal: AbortSignal,
+    scope: Scope,
     trailer: () => readonly Record<string, unknown>[] = () => [],
   ): Promise<WatchChannel> {
     const endpoint = this.transport.currentEndpoint;
     try {
-      if (this.WebSocket !== undefined && (await this.websocketFits(endpoint, signal))) {
-        const socket = await this.socketFor(endpoint, this.WebSocket, signal);
-        return socket.watch(build, signal);
+      if (this.WebSocket !== undefined && (await this.websocketFits(endpoint, scope.signal))) {
+        const socket = await this.socketFor(endpoint, this.WebSocket, scope.signal);
+        return socket.watch(build, scope.signal);
       }
-      const answers = await this.answersProgressAfterResume(endpoint, signal);
-      return await openPostChannel(this.transport, [build(undefined), ...trailer()], endpoint, signal, answers);
+      const answers = await this.answersProgressAfterResume(endpoint, scope);
+      return await openPostChannel(this.transport, [build(undefined), ...trailer()], endpoint, scope, answers);
     } catch (error) {
-      if (!signal.aborted && !isEtcdAnswer(error)) this.failed(endpoint);
+      if (!scope.aborted && !isEtcdAnswer(error)) this.failed(endpoint);
       throw error;
     }
   }
@@ -110,9 +108,9 @@ class Hub implements WatchOpener {
   }
 
   /** False for a server that leaves a progress request unanswered after a resumed create (a failed probe: false). */
-  private async answersProgressAfterResume(endpoint: string, signal: AbortSignal): Promise<boolean> {
+  private async answersProgressAfterResume(endpoint: string, scope: Scope): Promise<boolean> {
     try {
-      return answersProgressAfterResume(await raceSignal(this.transport.versionAt(endpoint), signal));
+      return answersProgressAfterResume(await raceEnding(this.transport.versionAt(endpoint), scope));
     } catch {
       return false; // proving progress works on every server; waiting for an answer does not
     }

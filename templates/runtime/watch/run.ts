@@ -87,7 +87,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
   private reconnects = 0;
 
   constructor(private readonly init: WatchRunInit<R>) {
-    this.scope = createScope([init.signal, init.hub.closed]);
+    this.scope = createScope([init.signal, init.hub.lifetime]);
     this.cursor = new ResumeCursor(init.target.startRevision);
     this.retry = new WatchRetry(init.retry);
     this.prover = new ProgressProver(init.hub, {
@@ -133,13 +133,13 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
           yield* this.attempt(attempt);
         } catch (error) {
           failure = error;
-          if (!attempt.created) attempt.reconnect?.end(error, this.scope.signal.aborted);
+          if (!attempt.created) attempt.reconnect?.end(error, this.scope.aborted);
         } finally {
           attempt.channel?.close();
           if (this.channel === attempt.channel) this.channel = undefined;
           this.progress.lost();
         }
-        this.scope.signal.throwIfAborted();
+        if (this.scope.aborted) this.scope.signal.throwIfAborted(); // its signal is made only to throw its reason
         if (this.restarting) {
           this.restarting = false; // a POST closed to carry a progress request: create it again at once
           recreated = true;
@@ -180,7 +180,7 @@ class Run<R extends WatchResponseShape> implements WatchRun<R> {
         attempt.create = { wire, start };
         return wire;
       },
-      this.scope.signal,
+      this.scope,
       () => this.progressTrailer(),
     );
     attempt.channel = channel;

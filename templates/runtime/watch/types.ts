@@ -1,6 +1,8 @@
 // The watch room's vocabulary: what `watchEvents` is asked for, the shapes of the generated watch models it reads
 // and writes, and the interfaces between its files (a channel, the opener a run creates its watch through). Types
 // only: every file of watch/ may import it, and it imports none of them.
+import type { Scope } from '../core/signals.js';
+import type { Ending } from '../types.js';
 import type { Int64Input } from '../wire/int64.js';
 import type { KeyRangeOptions } from '../wire/range.js';
 
@@ -124,15 +126,16 @@ export interface WatchOpener {
   readonly endpointCount: number;
   /** The endpoint the next watch opens on. */
   readonly currentEndpoint: string;
-  /** Aborted when the client closes. */
-  readonly closed: AbortSignal;
+  /** Ends when the client closes. */
+  readonly lifetime: Ending;
   /**
-   * Opens a watch; `build` makes its wire create request (with a client-chosen ID on a shared socket). A POST
-   * body also carries what `trailer` returns (requests that can only travel with the create there).
+   * Opens a watch within `scope` (the watch's run: it closes the channel when it ends); `build` makes its wire
+   * create request (with a client-chosen ID on a shared socket). A POST body also carries what `trailer` returns
+   * (requests that can only travel with the create there).
    */
   open(
     build: (watchId?: number) => Record<string, unknown>,
-    signal: AbortSignal,
+    scope: Scope,
     trailer?: () => readonly Record<string, unknown>[],
   ): Promise<WatchChannel>;
   /**

@@ -2,6 +2,7 @@
 // on the 0x0a byte and decoded one by one, so a UTF-8 sequence split across chunks stays intact and each byte is
 // scanned once, however the chunks fall. Chunks come from an engine (`HttpResponse.chunks()`).
 import { EtcdDecodeError } from '../errors.js';
+import type { Ending } from '../types.js';
 import { ReadLimitExceeded } from './limits.js';
 
 const NEWLINE = 0x0a;
@@ -9,26 +10,25 @@ const decoder = new TextDecoder();
 
 /**
  * Yields each top-level JSON object of a newline-delimited stream of chunks (the last line may lack its newline).
- * Stopping early (break/return) or aborting `signal` ends the chunk iterator (which cancels the body); an abort
- * rethrows `signal.reason`. A line longer than `maxLineBytes` throws ReadLimitExceeded as soon as the bytes
+ * Stopping early (break/return) or aborting `stop` (a signal, or a scope: listened to without an AbortSignal) ends
+ * the chunk iterator (which cancels the body); an abort rethrows its reason, as `signal.throwIfAborted()` does. A line longer than `maxLineBytes` throws ReadLimitExceeded as soon as the bytes
  * held for it pass the limit (never more than the limit plus one chunk is held).
  */
 export async function* readJsonStream(
   body: AsyncIterable<Uint8Array>,
-  signal?: AbortSignal,
+  stop?: AbortSignal | Ending,
   maxLineBytes = Infinity,
 ): AsyncGenerator<unknown> {
   const chunks = body[Symbol.asyncIterator]();
-  const onAbort = (): void => void chunks.return?.()?.catch(() => undefined);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unlisten = stop === undefined ? undefined : listen(stop, () => void chunks.return?.()?.catch(() => undefined));
   let finished = false;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   try {
-    signal?.throwIfAborted();
+    throwIfStopped(stop);
     for (;;) {
       const { done, value } = await chunks.next();
-      signal?.throwIfAborted();
+      throwIfStopped(stop);
       if (done === true) break;
       let start = 0;
       for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
@@ -52,9 +52,20 @@ export async function* readJsonStream(
       if (message !== undefined) yield message;
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    unlisten?.();
     if (!finished) await chunks.return?.()?.catch(() => undefined);
   }
+}
+
+/** Calls `onStop` when `stop` aborts; returns the function that stops listening. */
+function listen(stop: AbortSignal | Ending, onStop: () => void): () => void {
+  if ('onAbort' in stop) return stop.onAbort(onStop);
+  stop.addEventListener('abort', onStop, { once: true });
+  return () => stop.removeEventListener('abort', onStop);
+}
+
+function throwIfStopped(stop: AbortSignal | Ending | undefined): void {
+  if (stop?.aborted === true) ('onAbort' in stop ? stop.signal : stop).throwIfAborted();
 }
 
 /**

@@ -6,7 +6,15 @@
 import { textToBytes } from '../../wire/bytes.js';
 import { isWireObject, type BytesInput } from '../../wire/codec.js';
 import { joinBytes, prefixField, prefixRange, stripField, stripKey, stripWatchResponse } from '../../core/keyspace.js';
-import type { CallOptions, ClientOptions, Keyspace, OperationDescriptor, Prefix, Transport } from '../../types.js';
+import type {
+  CallOptions,
+  ClientOptions,
+  Ending,
+  Keyspace,
+  OperationDescriptor,
+  Prefix,
+  Transport,
+} from '../../types.js';
 
 type WireObject = Record<string, unknown>;
 type Rewrite = (prefix: Uint8Array, wire: WireObject) => WireObject;
@@ -36,9 +44,11 @@ class NamespacedTransport implements Transport {
     op: OperationDescriptor,
     body: unknown | readonly unknown[],
     options?: CallOptions,
+    within?: Ending,
   ): AsyncGenerator<Record<string, unknown>> {
     const rewritten = Array.isArray(body) ? body.map((b: unknown) => this.request(op, b)) : this.request(op, body);
-    for await (const message of this.keyspace.root.stream(op, rewritten, options)) yield this.response(op, message);
+    for await (const message of this.keyspace.root.stream(op, rewritten, options, within))
+      yield this.response(op, message);
   }
 
   private request(op: OperationDescriptor, body: unknown): unknown {
@@ -59,6 +69,9 @@ class NamespacedTransport implements Transport {
   }
   get closed(): AbortSignal {
     return this.keyspace.root.closed;
+  }
+  get lifetime(): Ending {
+    return this.keyspace.root.lifetime;
   }
   get currentEndpoint(): string {
     return this.keyspace.root.currentEndpoint;
