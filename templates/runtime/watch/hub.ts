@@ -86,8 +86,11 @@ class Hub implements WatchOpener {
         const socket = await this.socketFor(endpoint, this.WebSocket, scope.signal);
         return socket.watch(build, scope.signal);
       }
-      const answers = await this.answersProgressAfterResume(endpoint, scope);
-      return await openPostChannel(this.transport, [build(undefined), ...trailer()], endpoint, scope, answers);
+      // The server's version matters only to a POST that carries a progress request (post-progress.ts): the
+      // others open without a GET /version first.
+      const trailing = trailer();
+      const answers = trailing.length === 0 ? undefined : await this.answersProgressAfterResume(endpoint, scope);
+      return await openPostChannel(this.transport, [build(undefined), ...trailing], endpoint, scope, answers);
     } catch (error) {
       if (!scope.aborted && !isEtcdAnswer(error)) this.failed(endpoint);
       throw error;

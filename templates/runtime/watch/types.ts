@@ -96,7 +96,8 @@ export interface WatchChannel {
   readonly kind: 'post' | 'websocket';
   /**
    * A POST only: false when its server leaves a progress request in the body unanswered after a create with a
-   * start revision (etcd 3.5 on): the run then proves the progress itself (post-progress.ts).
+   * start revision (etcd 3.5 on): the run then proves the progress itself (post-progress.ts). Asked of the server
+   * only for a POST whose body carries a progress request (no other POST can get a progress answer).
    */
   readonly answersProgressAfterResume?: boolean;
   /** The next response (`result` object, still wire JSON) of this watch; rejects once the stream is gone. */
