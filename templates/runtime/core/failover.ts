@@ -33,39 +33,54 @@ export interface Attempt {
 type Verdict = 'fatal' | 'never-sent' | 'maybe-applied';
 
 /** Runs `run` on the current endpoint, failing over as described above; rethrows aborts as their reason. */
-export async function withFailover<T>(
+export function withFailover<T>(
   ring: EndpointRing,
   plan: FailoverPlan,
   run: (attempt: Attempt) => Promise<T>,
 ): Promise<T> {
-  // Made on the first failure: most calls succeed at once.
-  let failures: Map<string, unknown> | undefined;
-  let tried: Set<number> | undefined;
+  // The first attempt runs without a frame or failover state of its own: most calls succeed at once.
+  const index = nextIndex(ring, NONE_TRIED);
+  const attempt: Attempt = { endpoint: ring.endpoints[index] ?? '', sent: false };
+  return run(attempt).catch((error: unknown) => failOver(ring, plan, run, index, attempt, error));
+}
+
+/** After attempt `attempt` (on endpoint `index`) failed with `error`: the next endpoints, then rounds after a wait. */
+async function failOver<T>(
+  ring: EndpointRing,
+  plan: FailoverPlan,
+  run: (attempt: Attempt) => Promise<T>,
+  index: number,
+  attempt: Attempt,
+  error: unknown,
+): Promise<T> {
+  const failures = new Map<string, unknown>();
+  const tried = new Set<number>();
   for (let round = 0; ;) {
-    const index = nextIndex(ring, tried ?? NONE_TRIED);
-    const attempt: Attempt = { endpoint: ring.endpoints[index] ?? '', sent: false };
-    try {
-      return await run(attempt);
-    } catch (error) {
-      (tried ??= new Set()).add(index);
-      failures ??= new Map();
-      const { scope } = plan;
-      if (scope.aborted) {
-        // Out of time on this endpoint (a hung member): the next call starts on another one.
-        if (isDeadline(scope.reason)) moveOn(ring, index);
-        throw scope.reason;
-      }
-      const verdict = classify(error, attempt.sent);
-      if (verdict === 'fatal') throw error;
-      failures.delete(attempt.endpoint);
-      failures.set(attempt.endpoint, error);
-      moveOn(ring, index);
-      if (verdict === 'maybe-applied' && plan.safety === 'write') throw notRetried(error, attempt.endpoint, plan);
-      if (tried.size < ring.endpoints.length) continue;
+    tried.add(index);
+    const { scope } = plan;
+    if (scope.aborted) {
+      // Out of time on this endpoint (a hung member): the next call starts on another one.
+      if (isDeadline(scope.reason)) moveOn(ring, index);
+      throw scope.reason;
+    }
+    const verdict = classify(error, attempt.sent);
+    if (verdict === 'fatal') throw error;
+    failures.delete(attempt.endpoint);
+    failures.set(attempt.endpoint, error);
+    moveOn(ring, index);
+    if (verdict === 'maybe-applied' && plan.safety === 'write') throw notRetried(error, attempt.endpoint, plan);
+    if (tried.size >= ring.endpoints.length) {
       const delay = backoffDelay(plan.backoff, round++);
       if (Date.now() + delay >= plan.retryDeadline) throw exhausted(failures, plan);
       await sleep(delay, scope.signal);
       tried.clear();
+    }
+    index = nextIndex(ring, tried);
+    attempt = { endpoint: ring.endpoints[index] ?? '', sent: false };
+    try {
+      return await run(attempt);
+    } catch (next) {
+      error = next;
     }
   }
 }

@@ -26,7 +26,7 @@ export async function readBody(
 }
 
 /** A failed read of a body: past the limit, EtcdLimitError; anything else as it is. */
-function bodyError(error: unknown, op: OperationDescriptor, endpoint: string, maxBytes: number): unknown {
+export function bodyError(error: unknown, op: OperationDescriptor, endpoint: string, maxBytes: number): unknown {
   return isReadLimitExceeded(error)
     ? new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint })
     : error;
@@ -38,7 +38,7 @@ function checkedBody(text: string, op: OperationDescriptor, endpoint: string, ma
   return text;
 }
 
-/** The response's JSON object; an empty body is `{}`. Read in this frame, not through readBody: every call does. */
+/** The response's JSON object; an empty body is `{}`. */
 export async function readJsonObject(
   response: HttpResponse,
   op: OperationDescriptor,
@@ -51,6 +51,19 @@ export async function readJsonObject(
   } catch (error) {
     throw bodyError(error, op, endpoint, maxBytes);
   }
+  return jsonObjectOf(read, op, endpoint, maxBytes);
+}
+
+/**
+ * The JSON object of a body read as `read` (readJsonObject's second half, for the transport's call attempt, which
+ * reads the body in its own frame); an empty body is `{}`.
+ */
+export function jsonObjectOf(
+  read: string,
+  op: OperationDescriptor,
+  endpoint: string,
+  maxBytes: number,
+): Record<string, unknown> {
   const text = checkedBody(read, op, endpoint, maxBytes);
   if (!NON_BLANK.test(text)) return {};
   let body: unknown;

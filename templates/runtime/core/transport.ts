@@ -14,7 +14,7 @@ import { callPlan, openCallScope } from './call-scope.js';
 import { checkOptions } from './check-options.js';
 import type { Attempt } from './failover.js';
 import { createPost } from './post.js';
-import { readJsonObject, streamResult } from './responses.js';
+import { bodyError, jsonObjectOf, streamResult } from './responses.js';
 import { createRing, oneAttempt, type Ring } from './ring.js';
 import { createScope, type Scope } from './signals.js';
 import { requestToken, sendWithToken, type TokenRetryDeps } from './token-retry.js';
@@ -120,7 +120,8 @@ class GatewayTransport implements Transport {
 
   /**
    * Attempt `n` of a unary call: sent, answered and read in this one frame. It is what every call runs, so it
-   * does runAttempt's work (observe, liveness guard) and send()'s inline rather than through more async layers.
+   * does runAttempt's work (observe, liveness guard), send()'s and readJsonObject's inline rather than through more
+   * async layers.
    */
   private async callAttempt(
     op: OperationDescriptor,
@@ -138,7 +139,14 @@ class GatewayTransport implements Transport {
         this.sendFailed(error, attempt, open.scope);
         throw error;
       }
-      const value = await readJsonObject(response, op, attempt.endpoint, this.limits.maxResponseBytes);
+      const { maxResponseBytes } = this.limits;
+      let read: string;
+      try {
+        read = await response.text(maxResponseBytes);
+      } catch (error) {
+        throw bodyError(error, op, attempt.endpoint, maxResponseBytes);
+      }
+      const value = jsonObjectOf(read, op, attempt.endpoint, maxResponseBytes);
       open.end();
       return value;
     } catch (error) {
