@@ -125,6 +125,7 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     checkOpen,
   });
   let ticker: ReturnType<typeof setInterval> | undefined;
+  let socketClass: ReturnType<typeof createFakeWebSocketClass> | undefined;
   if (options.clock === 'real') {
     let last = Date.now();
     ticker = setInterval(() => {
@@ -152,7 +153,11 @@ export function createFakeEtcdAs(defaultVersion: string, options: FakeEtcdOption
     // No liveness probes (the fake never hangs unless paused, and a paused fake must hold calls, not fail them over);
     // watches over POST, which the engine carries; the prefix it serves, so no client spends a GET /version on it.
     clientOptions: { endpoints: endpoint, engine, WebSocket: null, liveness: false, prefix: preferred },
-    WebSocket: createFakeWebSocketClass(server, gate, checkOpen, streams),
+    // A class per fake, so made when first read: most tests watch over POST and never ask for it.
+    get WebSocket() {
+      socketClass ??= createFakeWebSocketClass(server, gate, checkOpen, streams);
+      return socketClass;
+    },
     advance,
     failNext(operation, error) {
       const key = operationKey(operation);
