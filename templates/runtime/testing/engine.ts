@@ -2,7 +2,7 @@
 // an answer is JSON with the status and body shape that version's gateway gives, or a stream of messages.
 import type { HttpEngine, HttpRequest, HttpResponse } from '../types.js';
 import { errorBody, FakeFailure, httpStatusOf } from './failure.js';
-import { checkRequestSize, operationKey, STREAMS, unaryRoute, type Server } from './routes.js';
+import { checkRequestSize, operationKey, STREAMS, unaryRoute, type Call, type Server } from './routes.js';
 import { createStream, type StreamEnd } from './stream.js';
 
 export interface EngineControl {
@@ -46,6 +46,25 @@ class Answer implements HttpResponse {
         yield new TextEncoder().encode(body); // made only for a reader of chunks: the client reads text()
       },
     };
+  }
+}
+
+/** What a route gets (routes.ts Call): a class, as one is made for every call. */
+class RoutedCall implements Call {
+  readonly body: string;
+  readonly token: string | undefined;
+
+  constructor(
+    readonly server: Server,
+    private readonly request: HttpRequest,
+  ) {
+    this.body = request.body ?? '';
+    this.token = request.headers['Authorization'] ?? request.headers['authorization'];
+  }
+
+  /** Read only by the handlers that wait (lock, campaign): a request's signal is made when first read. */
+  get signal(): AbortSignal {
+    return this.request.signal;
   }
 }
 
@@ -94,15 +113,7 @@ export function createFakeEngine(control: EngineControl): HttpEngine {
           ? answer(405, 'Method Not Allowed\n', 'text/plain')
           : failed(new FakeFailure(12, 'Method Not Allowed'), control);
       }
-      const token = request.headers['Authorization'] ?? request.headers['authorization'];
-      const call = {
-        server,
-        body: request.body ?? '',
-        token,
-        get signal() {
-          return request.signal; // read only by the handlers that wait (lock, campaign)
-        },
-      };
+      const call = new RoutedCall(server, request);
       try {
         const failure = control.takeFailure(operationKey(route));
         if (failure) throw failure;
