@@ -33,7 +33,7 @@ export function bodyError(error: unknown, op: OperationDescriptor, endpoint: str
 }
 
 /** An engine that ignores the limit: a string longer than the limit has more bytes than it, too. */
-function checkedBody(text: string, op: OperationDescriptor, endpoint: string, maxBytes: number): string {
+export function checkedBody(text: string, op: OperationDescriptor, endpoint: string, maxBytes: number): string {
   if (text.length > maxBytes) throw new EtcdLimitError('maxResponseBytes', maxBytes, { operation: op.name, endpoint });
   return text;
 }
@@ -45,26 +45,14 @@ export async function readJsonObject(
   endpoint: string,
   maxBytes = Infinity,
 ): Promise<Record<string, unknown>> {
-  let read: string;
-  try {
-    read = await response.text(maxBytes);
-  } catch (error) {
-    throw bodyError(error, op, endpoint, maxBytes);
-  }
-  return jsonObjectOf(read, op, endpoint, maxBytes);
+  return jsonObjectOf(await readBody(response, op, endpoint, maxBytes), op, endpoint);
 }
 
 /**
- * The JSON object of a body read as `read` (readJsonObject's second half, for the transport's call attempt, which
- * reads the body in its own frame); an empty body is `{}`.
+ * The JSON object of a body (`{}` when it is empty), read by readJsonObject or, in its own frame, by the
+ * transport's call attempt.
  */
-export function jsonObjectOf(
-  read: string,
-  op: OperationDescriptor,
-  endpoint: string,
-  maxBytes: number,
-): Record<string, unknown> {
-  const text = checkedBody(read, op, endpoint, maxBytes);
+export function jsonObjectOf(text: string, op: OperationDescriptor, endpoint: string): Record<string, unknown> {
   if (!NON_BLANK.test(text)) return {};
   let body: unknown;
   try {

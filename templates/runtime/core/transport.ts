@@ -14,7 +14,7 @@ import { callPlan, openCallScope } from './call-scope.js';
 import { checkOptions } from './check-options.js';
 import type { Attempt } from './failover.js';
 import { createPost } from './post.js';
-import { bodyError, jsonObjectOf, streamResult } from './responses.js';
+import { bodyError, checkedBody, jsonObjectOf, streamResult } from './responses.js';
 import { createRing, oneAttempt, type Ring } from './ring.js';
 import { createScope, type Scope } from './signals.js';
 import { requestToken, sendWithToken, type TokenRetryDeps } from './token-retry.js';
@@ -146,7 +146,7 @@ class GatewayTransport implements Transport {
       } catch (error) {
         throw bodyError(error, op, attempt.endpoint, maxResponseBytes);
       }
-      const value = jsonObjectOf(read, op, attempt.endpoint, maxResponseBytes);
+      const value = jsonObjectOf(checkedBody(read, op, attempt.endpoint, maxResponseBytes), op, attempt.endpoint);
       open.end();
       return value;
     } catch (error) {
