@@ -100,12 +100,7 @@ export function decodeBytes(v: unknown, path = ''): Uint8Array {
   const whole = padding === 0 ? n : n - 4;
   let o = 0;
   for (let i = 0; i < whole; i += 4) {
-    // The table read inline, not through sextet(): a key or value that is read once runs here uncompiled.
-    const t =
-      ((DECODE[v.charCodeAt(i)] ?? -1) << 18) |
-      ((DECODE[v.charCodeAt(i + 1)] ?? -1) << 12) |
-      ((DECODE[v.charCodeAt(i + 2)] ?? -1) << 6) |
-      (DECODE[v.charCodeAt(i + 3)] ?? -1);
+    const t = (sextet(v, i) << 18) | (sextet(v, i + 1) << 12) | (sextet(v, i + 2) << 6) | sextet(v, i + 3);
     if (t < 0) throw invalidBase64(path, v, `unexpected character near offset ${i}`);
     out[o++] = t >>> 16;
     out[o++] = (t >>> 8) & 0xff;
